@@ -1,0 +1,80 @@
+package io.healthportal.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.healthportal.server.testing.RequiresPostgres;
+import io.healthportal.server.testing.TestPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The one full-server context the integration tests share: hapi-server on a random port, on a fresh
+ * clone of the migrated schema in the external PostgreSQL, with its Lucene index in a temporary
+ * directory. Every IT class extends this and changes nothing about the context, so Spring builds it
+ * once per run.
+ */
+@RequiresPostgres
+// Spring Boot tests switch metrics export off unless asked; the probes test checks the real endpoint.
+@AutoConfigureObservability
+@SpringBootTest(classes = HapiServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles({"postgres", "test"})
+public abstract class FhirServerTestBase {
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected FhirContext fhirContext;
+
+    protected final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) throws IOException {
+        Path dataDir = Files.createTempDirectory("portal-it-data");
+        registry.add("spring.datasource.url", () -> TestPostgres.instance().newFhirDatabase("fhir"));
+        registry.add(
+                "spring.datasource.username",
+                () -> TestPostgres.instance().credentials().get("username"));
+        registry.add(
+                "spring.datasource.password",
+                () -> TestPostgres.instance().credentials().get("password"));
+        registry.add("portal.data-dir", dataDir::toString);
+    }
+
+    protected String fhirBase() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    protected IGenericClient client() {
+        fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        return fhirContext.newRestfulGenericClient(fhirBase());
+    }
+
+    protected HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(fhirBase() + pathAndQuery));
+    }
+}
