@@ -38,6 +38,10 @@ class EmbeddedPostgresConfig {
                 .setDataDirectory(clusterDir)
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "100")
+                // The library starts PostgreSQL tuned for throwaway test databases (fsync and synchronous
+                // commit off); this one keeps the user's data, so it is made durable again.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
     }

