@@ -37,6 +37,7 @@ class ManifestsTest {
                 .contains(
                         Manifests.BASE_DIR.resolve("kustomization.yaml"),
                         Manifests.BASE_DIR.resolve("hapi-server.yaml"),
+                        Manifests.BASE_DIR.resolve("hapi-server-config.yaml"),
                         Manifests.BASE_DIR.resolve("hapi-server-postgres.yaml"),
                         Manifests.BASE_DIR.resolve("network-policies.yaml"),
                         Manifests.BASE_DIR.resolve("namespace.yaml"),
@@ -326,6 +327,21 @@ class ManifestsTest {
         }
 
         Deployment single = Manifests.one(base.get(), Deployment.class, "hapi-server");
+        Job migration = Manifests.one(ManifestFiles.read(Manifests.MIGRATION_JOB), Job.class, "hapi-server-migrate");
+        assertThat(single.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .as("the image the base rolls out is the one the migration Job migrates with")
+                .isEqualTo(migration
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage());
         assertThat(single.getSpec().getReplicas()).isEqualTo(1);
         assertThat(Manifests.all(base.get(), HorizontalPodAutoscaler.class)).isEmpty();
         assertThat(Manifests.all(base.get(), PersistentVolumeClaim.class)).hasSize(1);
