@@ -88,9 +88,7 @@ final class KubernetesModel {
         try {
             return STRICT.treeToValue(document.tree(), type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    document + ": " + e.getOriginalMessage() + " at " + e.getLocation() + " (path " + pathOf(e) + ")",
-                    e);
+            throw new IllegalArgumentException(document + ": " + e.getOriginalMessage() + " (at " + pathOf(e) + ")", e);
         }
     }
 
