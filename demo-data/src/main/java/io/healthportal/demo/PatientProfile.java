@@ -84,7 +84,7 @@ record PatientProfile(
         return Period.between(birthDate, date).getYears();
     }
 
-    /** The day the condition was diagnosed, or null if the patient does not have it by {@code date}. */
+    /** Whether the condition had been diagnosed by {@code date}. */
     boolean hasOn(ChronicCondition condition, LocalDate date) {
         LocalDate onset = conditions.get(condition);
         return onset != null && !onset.isAfter(date);

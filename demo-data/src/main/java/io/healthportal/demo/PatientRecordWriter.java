@@ -448,8 +448,11 @@ final class PatientRecordWriter {
                     }
                     case BODY_HEIGHT -> observation.setValue(vitalQuantity(sign, body.heightCm()));
                     case BMI -> {
+                        // From the weight and height as recorded, so the three always agree.
                         double kg = weight != null ? weight.doubleValue() : body.weightKg(day);
-                        double metres = body.heightCm() / 100;
+                        double metres = Physiology.round(body.heightCm(), VitalSign.BODY_HEIGHT.decimals)
+                                        .doubleValue()
+                                / 100;
                         observation.setValue(vitalQuantity(sign, kg / (metres * metres)));
                     }
                     case BODY_TEMPERATURE -> observation.setValue(vitalQuantity(sign, body.temperature(unwell)));

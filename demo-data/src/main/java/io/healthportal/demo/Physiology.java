@@ -59,7 +59,7 @@ final class Physiology {
         boolean hypertensive = onsets.containsKey(ChronicCondition.HYPERTENSION);
         this.systolic = hypertensive ? uniform(150, 166) : uniform(110, 130);
         this.diastolic = hypertensive ? uniform(90, 100) : uniform(68, 82);
-        this.hba1cNonDiabetic = uniform(31, 40);
+        this.hba1cNonDiabetic = uniform(31, 39);
         this.hba1cAtDiagnosis = uniform(56, 78);
         this.hba1cControlled = uniform(47, 57);
         this.hba1cDriftPerYear = uniform(0.5, 3.5);
@@ -140,7 +140,7 @@ final class Physiology {
 
     private double hba1c(LocalDate when) {
         LocalDate onset = onsets.get(ChronicCondition.TYPE_2_DIABETES);
-        double value = hba1cNonDiabetic + 0.15 * Math.max(0, yearsOld(when) - 40);
+        double value = hba1cNonDiabetic + 0.08 * Math.max(0, yearsOld(when) - 40);
         if (onset != null) {
             double years = yearsBetween(onset, when);
             if (years < 0) {
