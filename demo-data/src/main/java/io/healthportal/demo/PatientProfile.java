@@ -90,10 +90,6 @@ record PatientProfile(
         return onset != null && !onset.isAfter(date);
     }
 
-    String displayName() {
-        return prefix + " " + String.join(" ", given) + " " + family;
-    }
-
     /** Adults only; roughly the age mix of an English practice list. */
     private static int age(Random random) {
         double draw = random.nextDouble();

@@ -2,7 +2,9 @@ package io.healthportal.demo;
 
 import io.healthportal.demo.CareSetting.Clinician;
 import io.healthportal.demo.CareSetting.Role;
+import io.healthportal.demo.CareSetting.Session;
 import io.healthportal.demo.Visit.Kind;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -109,7 +111,7 @@ final class VisitPlanner {
             ChronicCondition condition = UkNames.pick(random, specialist);
             Clinician consultant = CareSetting.clinicians(condition.specialist).get(0);
             reviewed = List.of(condition);
-            visit = new Visit(Kind.REVIEW, clinicTime(date), consultant, consultant.site(), reviewed, null);
+            visit = new Visit(Kind.REVIEW, clinicTime(date, consultant), consultant, consultant.site(), reviewed, null);
         } else {
             reviewed = active;
             visit = gpVisit(Kind.REVIEW, date, reviewed, null);
@@ -195,18 +197,32 @@ final class VisitPlanner {
 
     private Visit gpVisit(Kind kind, LocalDate date, List<ChronicCondition> reviewed, AcuteIllness illness) {
         Clinician gp = random.nextInt(4) == 0 ? UkNames.pick(random, CareSetting.clinicians(Role.GP)) : profile.gp();
-        return new Visit(kind, clinicTime(date), gp, gp.site(), reviewed, illness);
+        return new Visit(kind, clinicTime(date, gp), gp, gp.site(), reviewed, illness);
     }
 
-    /** A quarter-hour in a morning or afternoon surgery on the working day on or before {@code date}. */
-    private LocalDateTime clinicTime(LocalDate date) {
+    /**
+     * A quarter-hour in one of the clinician's own sessions, on the last working day on or before
+     * {@code date} when they hold one.
+     */
+    private LocalDateTime clinicTime(LocalDate date, Clinician clinician) {
         LocalDate day = date;
-        while (!EnglandBankHolidays.isWorkingDay(day)) {
+        Session session = sessionOn(clinician, day);
+        while (session == null || !EnglandBankHolidays.isWorkingDay(day)) {
             day = day.minusDays(1);
+            session = sessionOn(clinician, day);
         }
-        LocalTime time = random.nextInt(3) > 0
-                ? LocalTime.of(9, 0).plusMinutes(15L * random.nextInt(14))
-                : LocalTime.of(14, 0).plusMinutes(15L * random.nextInt(12));
-        return day.atTime(time);
+        long quarterHours =
+                Duration.between(session.start(), session.end()).toMinutes() / CareSettingWriter.SLOT_MINUTES;
+        return day.atTime(session.start())
+                .plusMinutes(CareSettingWriter.SLOT_MINUTES * (long) random.nextInt((int) quarterHours));
+    }
+
+    private static Session sessionOn(Clinician clinician, LocalDate day) {
+        for (Session session : clinician.sessions()) {
+            if (session.day() == day.getDayOfWeek()) {
+                return session;
+            }
+        }
+        return null;
     }
 }

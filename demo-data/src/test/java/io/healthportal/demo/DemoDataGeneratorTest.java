@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +17,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -183,6 +186,32 @@ class DemoDataGeneratorTest {
                 }
             }
         }
+    }
+
+    @Test
+    void clinicAppointmentsInThePastFallInSurgeryHoursOnWorkingDays() {
+        int checked = 0;
+        for (Bundle bundle : generator.patientBundles(0, 10, 300).toList()) {
+            for (BundleEntryComponent entry : bundle.getEntry()) {
+                if (entry.getResource() instanceof Encounter encounter
+                        && "AMB".equals(encounter.getClass_().getCode())) {
+                    LocalDateTime start = LocalDateTime.parse(encounter
+                            .getPeriod()
+                            .getStartElement()
+                            .getValueAsString()
+                            .substring(0, 19));
+                    assertThat(EnglandBankHolidays.isWorkingDay(start.toLocalDate()))
+                            .isTrue();
+                    assertThat(start.getMinute() % 15).isZero();
+                    assertThat(start.toLocalTime())
+                            .satisfiesAnyOf(
+                                    time -> assertThat(time).isBetween(LocalTime.of(9, 0), LocalTime.of(12, 15)),
+                                    time -> assertThat(time).isBetween(LocalTime.of(14, 0), LocalTime.of(16, 45)));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isPositive();
     }
 
     @Test
