@@ -30,6 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class EmbeddedDefaultIT {
 
+    private static final int DEMO_PATIENTS = 2;
+
     @TempDir
     Path dataDir;
 
@@ -40,6 +42,9 @@ class EmbeddedDefaultIT {
         Path cluster = dataDir.resolve("postgres");
         String postgresBinary;
         try (ConfigurableApplicationContext first = start()) {
+            assertThat(patientCount(first))
+                    .as("demo patients loaded on first start")
+                    .isEqualTo(DEMO_PATIENTS);
             postgresBinary = LeftoverPostmaster.runningPostmaster(cluster)
                     .flatMap(p -> p.info().command())
                     .orElseThrow();
@@ -59,6 +64,9 @@ class EmbeddedDefaultIT {
                     .withId(stored.toUnqualifiedVersionless())
                     .execute();
             assertThat(readBack.getNameFirstRep().getFamily()).isEqualTo("Restart");
+            assertThat(patientCount(second))
+                    .as("demo data not loaded again into a database that has patients")
+                    .isEqualTo(DEMO_PATIENTS + 1);
             Bundle hits = client(second)
                     .search()
                     .byUrl("Patient?_text=" + word)
@@ -115,7 +123,20 @@ class EmbeddedDefaultIT {
                         "--portal.data-dir=" + dataDir,
                         "--server.port=0",
                         "--management.server.port=0",
+                        "--portal.demo-data.patients=" + DEMO_PATIENTS,
+                        "--portal.demo-data.resources-per-patient=30",
                         "--logging.level.ca.uhn.fhir.jpa.migrate=WARN");
+    }
+
+    private static int patientCount(ConfigurableApplicationContext context) {
+        return client(context)
+                .search()
+                .forResource(Patient.class)
+                .totalMode(ca.uhn.fhir.rest.api.SearchTotalModeEnum.ACCURATE)
+                .summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getTotal();
     }
 
     private static IGenericClient client(ConfigurableApplicationContext context) {

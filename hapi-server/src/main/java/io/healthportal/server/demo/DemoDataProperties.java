@@ -1,0 +1,19 @@
+package io.healthportal.server.demo;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Synthetic demo data loaded into an empty database on the embedded default only.
+ *
+ * @param enabled whether to load it; the {@code postgres} profile turns it off and refuses to start if
+ *     it is turned back on
+ * @param patients how many patients the first start loads
+ * @param resourcesPerPatient the size of each patient's record
+ * @param seed the generator's seed: the same seed gives the same patients
+ */
+@Validated
+@ConfigurationProperties("portal.demo-data")
+public record DemoDataProperties(
+        boolean enabled, @Min(0) int patients, @Min(30) int resourcesPerPatient, long seed) {}
