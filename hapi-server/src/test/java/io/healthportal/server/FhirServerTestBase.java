@@ -60,6 +60,8 @@ public abstract class FhirServerTestBase {
 
     protected IGenericClient client() {
         fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        // Loading a demo bundle of a thousand conditional creates on a busy 2-core machine takes a while.
+        fhirContext.getRestfulClientFactory().setSocketTimeout(180_000);
         return fhirContext.newRestfulGenericClient(fhirBase());
     }
 
