@@ -474,16 +474,10 @@ class CrudIT extends FhirApiTestBase {
         assertThat(search("Patient?family=" + family).getTotal()).isEqualTo(2);
     }
 
-    private static Patient patient(String family) {
-        Patient patient = new Patient();
-        patient.addName().setFamily(family);
-        return patient;
-    }
-
     private static Observation observation(Patient subject, String text) {
         Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
         observation.getCode().setText(text);
-        observation.setSubject(new Reference(subject.getIdElement().toUnqualifiedVersionless()));
+        observation.setSubject(reference(subject));
         return observation;
     }
 

@@ -7,9 +7,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -21,16 +23,21 @@ abstract class FhirApiTestBase extends FhirServerTestBase {
     static final String FHIR_JSON = "application/fhir+json";
     static final String TEST_SYSTEM = "urn:healthportal:test";
 
-    /** A value no other test run writes: {@code prefix} and eight random lowercase letters. */
+    /** A value no other test writes: {@code prefix} and ten random lowercase letters. */
     static String unique(String prefix) {
-        StringBuilder suffix = new StringBuilder();
-        for (char c : UUID.randomUUID().toString().replace("-", "").toCharArray()) {
-            suffix.append((char) ('a' + Character.digit(c, 16)));
-            if (suffix.length() == 8) {
-                break;
-            }
-        }
-        return prefix + suffix;
+        StringBuilder value = new StringBuilder(prefix);
+        ThreadLocalRandom.current().ints(10, 'a', 'z' + 1).forEach(c -> value.append((char) c));
+        return value.toString();
+    }
+
+    static Patient patient(String family) {
+        Patient patient = new Patient();
+        patient.addName().setFamily(family);
+        return patient;
+    }
+
+    static Reference reference(Resource resource) {
+        return new Reference(resource.getIdElement().toUnqualifiedVersionless());
     }
 
     @SuppressWarnings("unchecked")

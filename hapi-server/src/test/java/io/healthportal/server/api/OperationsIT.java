@@ -3,6 +3,7 @@ package io.healthportal.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -30,7 +31,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -316,7 +316,7 @@ class OperationsIT extends FhirApiTestBase {
                         .startsWith("application/json");
                 try {
                     return json.readTree(response.body());
-                } catch (java.io.IOException e) {
+                } catch (JsonProcessingException e) {
                     throw new AssertionError("Manifest is not JSON: " + response.body(), e);
                 }
             }
@@ -389,15 +389,5 @@ class OperationsIT extends FhirApiTestBase {
             observations.forEach(observation -> ids.add(typeAndId(observation)));
             return ids;
         }
-    }
-
-    private static Patient patient(String family) {
-        Patient patient = new Patient();
-        patient.addName().setFamily(family);
-        return patient;
-    }
-
-    private static Reference reference(Resource resource) {
-        return new Reference(resource.getIdElement().toUnqualifiedVersionless());
     }
 }

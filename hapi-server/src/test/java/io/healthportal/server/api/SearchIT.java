@@ -26,7 +26,6 @@ import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.RiskAssessment;
 import org.junit.jupiter.api.Disabled;
@@ -469,16 +468,6 @@ class SearchIT extends FhirApiTestBase {
 
     private static String[] ids(Resource... resources) {
         return Arrays.stream(resources).map(FhirApiTestBase::typeAndId).toArray(String[]::new);
-    }
-
-    private static Patient patient(String family) {
-        Patient patient = new Patient();
-        patient.addName().setFamily(family);
-        return patient;
-    }
-
-    private static Reference reference(Resource resource) {
-        return new Reference(resource.getIdElement().toUnqualifiedVersionless());
     }
 
     private static Observation observation(Patient subject, String text) {
