@@ -3,6 +3,7 @@ package io.healthportal.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.healthportal.server.testing.FreePort;
 import io.healthportal.server.testing.RequiresPostgres;
 import io.healthportal.server.testing.TestPostgres;
 import java.io.IOException;
@@ -21,15 +22,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The one full-server context the integration tests share: hapi-server on a random port, on a fresh
- * clone of the migrated schema in the external PostgreSQL, with its Lucene index in a temporary
- * directory. Every IT class extends this and changes nothing about the context, so Spring builds it
- * once per run.
+ * The one full-server context the integration tests share: hapi-server on a free port chosen before
+ * it starts, on a fresh clone of the migrated schema in the external PostgreSQL, with its Lucene index
+ * in a temporary directory. Every IT class extends this and changes nothing about the context, so
+ * Spring builds it once per run.
  */
 @RequiresPostgres
 // Spring Boot tests switch metrics export off unless asked; the probes test checks the real endpoint.
 @AutoConfigureObservability
-@SpringBootTest(classes = HapiServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = HapiServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles({"postgres", "test"})
 public abstract class FhirServerTestBase {
 
@@ -43,6 +44,11 @@ public abstract class FhirServerTestBase {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
+        // The port is chosen up front because the public base URL is fixed at start-up and every link
+        // the server writes (paging, Location, bulk export status and files) derives from it.
+        int port = FreePort.find();
+        registry.add("server.port", () -> port);
+        registry.add("portal.public-base-url", () -> "http://localhost:" + port);
         Path dataDir = Files.createTempDirectory("portal-it-data");
         registry.add("spring.datasource.url", () -> TestPostgres.instance().newFhirDatabase("fhir"));
         registry.add(

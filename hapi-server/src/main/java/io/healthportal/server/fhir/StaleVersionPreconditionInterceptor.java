@@ -13,19 +13,22 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
  * FHIR says an update or delete whose {@code If-Match} names a stale version fails with 412
  * Precondition Failed; HAPI answers 409. A conflict without {@code If-Match} (two writers racing)
  * stays 409.
+ *
+ * <p>The hook takes the exception as {@code Throwable}, the type the pointcut passes it as: HAPI matches
+ * hook parameters by their declared type and would hand a narrower one {@code null}.
  */
 @Interceptor
 class StaleVersionPreconditionInterceptor {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-    BaseServerResponseException staleIfMatchIsPreconditionFailed(
-            RequestDetails request, BaseServerResponseException exception) {
-        if (exception instanceof ResourceVersionConflictException
+    BaseServerResponseException staleIfMatchIsPreconditionFailed(RequestDetails request, Throwable exception) {
+        if (exception instanceof ResourceVersionConflictException conflict
                 && request.getHeader(Constants.HEADER_IF_MATCH) != null) {
-            PreconditionFailedException failed = new PreconditionFailedException(exception.getMessage());
-            failed.setOperationOutcome(exception.getOperationOutcome());
+            PreconditionFailedException failed = new PreconditionFailedException(conflict.getMessage());
+            failed.setOperationOutcome(conflict.getOperationOutcome());
             return failed;
         }
-        return exception;
+        // null: leave the exception as it is
+        return null;
     }
 }
