@@ -94,6 +94,25 @@ class BadInputIT extends FhirServerTestBase {
     }
 
     @Test
+    void gzipBodyThatInflatesPastTheLimitIsA413() throws java.io.IOException {
+        var compressed = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+            gzip.write(("{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\""
+                            + "x".repeat(17 << 20)
+                            + "\"}}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(compressed.size()).isLessThan(1 << 20);
+
+        HttpResponse<String> response = send(request("/Patient")
+                .header("Content-Type", JSON)
+                .header("Content-Encoding", "gzip")
+                .POST(BodyPublishers.ofByteArray(compressed.toByteArray())));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
     void deletingAResourceThatIsStillReferencedIsA409() {
         Patient patient = (Patient) client().create()
                 .resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Referenced")))

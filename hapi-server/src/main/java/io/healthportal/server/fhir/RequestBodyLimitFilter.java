@@ -12,14 +12,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.springframework.http.HttpHeaders;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies above {@code portal.fhir.max-request-body} with 413 and an OperationOutcome:
  * at once when {@code Content-Length} says so, and while reading when a chunked body grows past it.
+ * A gzip-encoded body is inflated here and counted as inflated, so a small compressed body cannot
+ * expand past the limit downstream.
  */
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -80,28 +87,58 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
         private final long maxBytes;
+        private final boolean gzip;
         private ServletInputStream stream;
 
         LimitedRequest(HttpServletRequest request, long maxBytes) {
             super(request);
             this.maxBytes = maxBytes;
+            this.gzip = "gzip".equalsIgnoreCase(request.getHeader(HttpHeaders.CONTENT_ENCODING));
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedInputStream(super.getInputStream(), maxBytes);
+                InputStream body = super.getInputStream();
+                stream = new LimitedInputStream(gzip ? new GZIPInputStream(body) : body, maxBytes);
             }
             return stream;
+        }
+
+        // Once inflated here, the body no longer has the encoding or length the client sent.
+        @Override
+        public String getHeader(String name) {
+            return gzip && isEncodingHeader(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return gzip && isEncodingHeader(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public int getContentLength() {
+            return gzip ? -1 : super.getContentLength();
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return gzip ? -1 : super.getContentLengthLong();
+        }
+
+        private static boolean isEncodingHeader(String name) {
+            return HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
+                    || HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name);
         }
     }
 
     private static final class LimitedInputStream extends ServletInputStream {
-        private final ServletInputStream delegate;
+        private final InputStream delegate;
         private final long maxBytes;
         private long read;
+        private boolean finished;
 
-        LimitedInputStream(ServletInputStream delegate, long maxBytes) {
+        LimitedInputStream(InputStream delegate, long maxBytes) {
             this.delegate = delegate;
             this.maxBytes = maxBytes;
         }
@@ -109,7 +146,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public int read() throws IOException {
             int b = delegate.read();
-            if (b >= 0) {
+            if (b < 0) {
+                finished = true;
+            } else {
                 count(1);
             }
             return b;
@@ -118,7 +157,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = delegate.read(buffer, offset, length);
-            if (n > 0) {
+            if (n < 0) {
+                finished = true;
+            } else {
                 count(n);
             }
             return n;
@@ -133,17 +174,23 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public boolean isFinished() {
-            return delegate.isFinished();
+            return finished;
         }
 
         @Override
         public boolean isReady() {
-            return delegate.isReady();
+            return true;
+        }
+
+        /** HAPI reads request bodies with blocking I/O only. */
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new UnsupportedOperationException("non-blocking reads are not supported on /fhir");
         }
 
         @Override
-        public void setReadListener(ReadListener listener) {
-            delegate.setReadListener(listener);
+        public void close() throws IOException {
+            delegate.close();
         }
     }
 }
