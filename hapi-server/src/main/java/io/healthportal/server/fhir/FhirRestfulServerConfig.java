@@ -64,6 +64,7 @@ class FhirRestfulServerConfig {
         server.registerInterceptor(strictSearchParameters(searchParamRegistry));
         server.registerInterceptor(new StaleVersionPreconditionInterceptor());
         server.registerInterceptor(new PortalCapabilitiesInterceptor());
+        server.registerInterceptor(new EverythingSinceInterceptor());
         server.registerInterceptor(new OpenApiInterceptor());
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         return server;

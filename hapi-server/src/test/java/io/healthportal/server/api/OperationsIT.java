@@ -12,6 +12,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,8 +95,6 @@ class OperationsIT extends FhirApiTestBase {
     }
 
     @Test
-    @Disabled("HAPI FHIR 8.8 accepts _since (and _lastUpdated) on $everything but ignores it: "
-            + "https://github.com/hapifhir/hapi-fhir/issues/8039")
     void everythingSinceReturnsOnlyWhatChangedAfterwards() {
         Chart chart = chart();
         Observation changed = chart.observations.get(1);
@@ -112,6 +111,34 @@ class OperationsIT extends FhirApiTestBase {
         Bundle since = everything(chart.patient, parameters);
 
         assertThat(ids(since)).containsExactly(typeAndId(changed));
+    }
+
+    @Test
+    void everythingSinceAppliesToEveryPage() throws InterruptedException {
+        Chart chart = chart();
+        Thread.sleep(20); // lastUpdated has millisecond precision
+        Date since = new Date();
+        List<String> changed = new ArrayList<>();
+        for (Observation observation : chart.observations) {
+            observation.setId(observation.getIdElement().toUnqualifiedVersionless());
+            observation.setStatus(Observation.ObservationStatus.AMENDED);
+            client().update().resource(observation).execute();
+            changed.add(typeAndId(observation));
+        }
+        Parameters parameters = new Parameters();
+        parameters.addParameter("_since", new InstantType(since));
+        parameters.addParameter("_count", new IntegerType(1));
+
+        List<String> found = new ArrayList<>();
+        Bundle page = everything(chart.patient, parameters);
+        for (int pages = 0; page != null && pages < 20; pages++) {
+            found.addAll(ids(page));
+            page = page.getLink(Bundle.LINK_NEXT) == null
+                    ? null
+                    : client().loadPage().next(page).execute();
+        }
+
+        assertThat(found).containsExactlyInAnyOrderElementsOf(changed);
     }
 
     @Test
