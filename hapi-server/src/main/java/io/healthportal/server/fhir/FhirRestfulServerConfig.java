@@ -18,6 +18,7 @@ import ca.uhn.fhir.rest.server.interceptor.SearchPreferHandlingInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import io.healthportal.server.config.PortalProperties;
+import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -65,6 +66,7 @@ class FhirRestfulServerConfig {
         server.registerInterceptor(new StaleVersionPreconditionInterceptor());
         server.registerInterceptor(new PortalCapabilitiesInterceptor());
         server.registerInterceptor(new EverythingSinceInterceptor());
+        server.registerInterceptor(new SearchPrefixInterceptor(fhirContext, Clock.systemUTC()));
         server.registerInterceptor(new OpenApiInterceptor());
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         return server;
