@@ -1,0 +1,23 @@
+package io.healthportal.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything measured for one configuration in one run, on its own fresh database.
+ *
+ * @param ingest by number of clients
+ * @param mix by number of clients
+ * @param ingestRssMaxKib the server's largest RSS while loading
+ * @param mixRssMaxKib the server's largest RSS during warm-up and the timed mixes
+ */
+record Measurement(
+        String configuration,
+        int run,
+        JsonNode settingsDifferingFromStock,
+        Duration serverStart,
+        Map<Integer, IngestLoad.Result> ingest,
+        Map<Integer, SearchMix.Result> mix,
+        long ingestRssMaxKib,
+        long mixRssMaxKib) {}
