@@ -47,6 +47,10 @@ public final class BenchmarkCommand {
     }
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(BenchmarkOptions.USAGE);
+            return;
+        }
         BenchmarkOptions options;
         try {
             options = BenchmarkOptions.parse(args);
@@ -164,6 +168,7 @@ public final class BenchmarkCommand {
             long ingestRss = rss.takeMaxKib();
 
             SearchMix mix = new SearchMix(http, patients, today, options.seed() + run);
+            Map<SearchQuery, Integer> found = mix.checkEveryQueryFindsSomething(json);
             progress(
                     "[run %d, %s] warm-up: the mix with %d clients for %d s, untimed",
                     run, configuration, options.maxClients(), options.warmup().toSeconds());
@@ -187,7 +192,7 @@ public final class BenchmarkCommand {
             progress(
                     "[run %d, %s] server RSS max: %d MiB loading, %d MiB searching",
                     run, configuration, ingestRss / 1024, mixRss / 1024);
-            return new Measurement(configuration, run, settings, startup, ingests, mixes, ingestRss, mixRss);
+            return new Measurement(configuration, run, settings, startup, ingests, found, mixes, ingestRss, mixRss);
         } finally {
             databases.drop(databaseUrl);
             deleteRecursively(workDir.resolve("data"));

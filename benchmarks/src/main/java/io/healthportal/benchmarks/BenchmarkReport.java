@@ -76,6 +76,8 @@ final class BenchmarkReport {
                         .findFirst()
                         .ifPresent(f -> level.put("firstFailure", f));
             }
+            ObjectNode found = node.putObject("entriesFoundForOnePatient");
+            runs.get(0).entriesFoundForOnePatient().forEach((query, entries) -> found.put(query.label(), entries));
             ObjectNode search = node.putObject("search");
             for (int clients : options.clientLevels()) {
                 ObjectNode level = search.putObject(Integer.toString(clients));

@@ -8,6 +8,7 @@ import java.util.Map;
  * Everything measured for one configuration in one run, on its own fresh database.
  *
  * @param ingest by number of clients
+ * @param entriesFoundForOnePatient what each query of the mix returned (first page) about one patient
  * @param mix by number of clients
  * @param ingestRssMaxKib the server's largest RSS while loading
  * @param mixRssMaxKib the server's largest RSS during warm-up and the timed mixes
@@ -18,6 +19,7 @@ record Measurement(
         JsonNode settingsDifferingFromStock,
         Duration serverStart,
         Map<Integer, IngestLoad.Result> ingest,
+        Map<SearchQuery, Integer> entriesFoundForOnePatient,
         Map<Integer, SearchMix.Result> mix,
         long ingestRssMaxKib,
         long mixRssMaxKib) {}

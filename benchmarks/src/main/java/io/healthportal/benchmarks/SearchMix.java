@@ -1,5 +1,8 @@
 package io.healthportal.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -61,6 +64,33 @@ final class SearchMix {
         this.patients = List.copyOf(patients);
         this.today = today;
         this.seed = seed;
+    }
+
+    /**
+     * Sends each query once about one loaded patient and returns how many entries each answered with
+     * (1 for the read), so that a query that silently matches nothing is caught before it is timed.
+     *
+     * @throws IllegalStateException if a query fails or finds nothing
+     */
+    Map<SearchQuery, Integer> checkEveryQueryFindsSomething(ObjectMapper json) throws IOException {
+        Map<SearchQuery, Integer> found = new EnumMap<>(SearchQuery.class);
+        PatientSample patient = patients.get(0);
+        Random random = new Random(seed);
+        for (SearchQuery query : SearchQuery.values()) {
+            String path = query.path(patient, today, random);
+            FhirHttp.Response response = http.getNoCache(path);
+            if (!response.ok()) {
+                throw new IllegalStateException(path + " failed: " + IngestLoad.describe(response));
+            }
+            JsonNode body = json.readTree(response.body());
+            int entries =
+                    query == SearchQuery.READ_PATIENT ? 1 : body.path("entry").size();
+            if (entries == 0) {
+                throw new IllegalStateException(path + " found nothing: the mix would time an empty search");
+            }
+            found.put(query, entries);
+        }
+        return found;
     }
 
     Result run(int clients, Duration duration) throws InterruptedException {
