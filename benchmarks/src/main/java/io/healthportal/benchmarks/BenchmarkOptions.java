@@ -21,6 +21,7 @@ import java.util.Map;
  * @param configurations values of {@code portal.fhir.storage-tuning} to compare
  * @param serverHeap the server JVM's {@code -Xmx}
  * @param serverJar the hapi-server Spring Boot jar
+ * @param serverArguments extra arguments for every server started, e.g. to try a setting
  * @param postgresUrl a JDBC URL of the PostgreSQL server (any database on it; the benchmark creates its own)
  * @param outputDirectory where server logs and the JSON result go
  */
@@ -35,6 +36,7 @@ record BenchmarkOptions(
         List<String> configurations,
         String serverHeap,
         Path serverJar,
+        List<String> serverArguments,
         String postgresUrl,
         String postgresUser,
         String postgresPassword,
@@ -47,8 +49,10 @@ record BenchmarkOptions(
                                [--clients 1,2,4] [--warmup-seconds S] [--mix-seconds S]
                                [--configurations portal,hapi-stock] [--heap 1g]
                                [--postgres-url URL] [--postgres-user U] [--postgres-password P]
-                               [--server-jar PATH] [--output-dir DIR] [--seed N]
-              --quick   smoke run: 1 run, 10 patients per client count, 15 s warm-up, 15 s mixes
+                               [--server-jar PATH] [--server-args "ARG ..."] [--output-dir DIR] [--seed N]
+              --quick        smoke run: 1 run, 10 patients per client count, 15 s warm-up, 15 s mixes
+              --server-args  extra hapi-server arguments for every configuration, to try a setting,
+                             e.g. "--spring.datasource.hikari.maximum-pool-size=8"
             Defaults (full run): 3 runs, 150 patients x 300 resources per client count,
             120 s warm-up, 60 s timed mix per client count, clients 1,2,4, heap 1g.
             PostgreSQL defaults to jdbc:postgresql://127.0.0.1:5432/postgres as postgres
@@ -81,6 +85,7 @@ record BenchmarkOptions(
                 o.strings("configurations", List.of("portal", "hapi-stock")),
                 o.string("heap", "1g"),
                 Path.of(o.string("server-jar", "hapi-server/target/hapi-server-0.1.0-SNAPSHOT.jar")),
+                o.words("server-args"),
                 o.string(
                         "postgres-url",
                         env("PORTAL_BENCHMARK_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres")),
@@ -162,6 +167,13 @@ record BenchmarkOptions(
             }
             return new ArrayList<>(
                     Arrays.stream(value.split(",")).map(String::trim).toList());
+        }
+
+        List<String> words(String name) {
+            String value = values.remove(name);
+            return value == null || value.isBlank()
+                    ? List.of()
+                    : List.of(value.trim().split("\\s+"));
         }
 
         Map<String, String> unused() {

@@ -57,6 +57,7 @@ final class HapiServerProcess implements AutoCloseable {
                 "--portal.data-dir=" + workDir.resolve("data").toAbsolutePath(),
                 "--portal.fhir.storage-tuning=" + tuning,
                 "--logging.level.ca.uhn.fhir.jpa.migrate=WARN"));
+        command.addAll(options.serverArguments());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
