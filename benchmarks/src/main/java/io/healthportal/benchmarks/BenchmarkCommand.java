@@ -139,6 +139,7 @@ public final class BenchmarkCommand {
             ingest.loadOnce(encode(generator.sharedResources()), "Loading the shared resources");
 
             Map<Integer, IngestLoad.Result> ingests = new LinkedHashMap<>();
+            Map<Integer, Duration> ingestCpu = new LinkedHashMap<>();
             List<PatientSample> patients = new ArrayList<>();
             rss.takeMaxKib();
             for (int level = 0; level < options.clientLevels().size(); level++) {
@@ -150,7 +151,9 @@ public final class BenchmarkCommand {
                                 options.resourcesPerPatient())
                         .map(PatientBundle::encode)
                         .toList();
+                Duration cpuBefore = server.cpuTime();
                 IngestLoad.Result result = ingest.run(bundles, clients);
+                ingestCpu.put(clients, server.cpuTime().minus(cpuBefore));
                 ingests.put(clients, result);
                 patients.addAll(result.patients());
                 progress(
@@ -176,8 +179,11 @@ public final class BenchmarkCommand {
                 mix.run(options.maxClients(), options.warmup());
             }
             Map<Integer, SearchMix.Result> mixes = new LinkedHashMap<>();
+            Map<Integer, Duration> mixCpu = new LinkedHashMap<>();
             for (int clients : options.clientLevels()) {
+                Duration cpuBefore = server.cpuTime();
                 SearchMix.Result result = mix.run(clients, options.mixDuration());
+                mixCpu.put(clients, server.cpuTime().minus(cpuBefore));
                 mixes.put(clients, result);
                 progress(
                         "[run %d, %s] mix, %d client(s): %.1f searches/s, p95 %.1f ms%s",
@@ -192,7 +198,8 @@ public final class BenchmarkCommand {
             progress(
                     "[run %d, %s] server RSS max: %d MiB loading, %d MiB searching",
                     run, configuration, ingestRss / 1024, mixRss / 1024);
-            return new Measurement(configuration, run, settings, startup, ingests, found, mixes, ingestRss, mixRss);
+            return new Measurement(
+                    configuration, run, settings, startup, ingests, ingestCpu, found, mixes, mixCpu, ingestRss, mixRss);
         } finally {
             databases.drop(databaseUrl);
             deleteRecursively(workDir.resolve("data"));

@@ -58,6 +58,13 @@ final class BenchmarkReport {
                         "resourcesPerSecond",
                         spread(runs, m -> m.ingest().get(clients).resourcesPerSecond()));
                 level.set("seconds", spread(runs, m -> m.ingest().get(clients).elapsedNanos() / 1e9));
+                level.set(
+                        "serverCpuMsPerResource",
+                        spread(
+                                runs,
+                                m -> m.ingestServerCpu().get(clients).toMillis()
+                                        / (double) Math.max(
+                                                1, m.ingest().get(clients).resources())));
                 level.put("resourcesPerRun", runs.get(0).ingest().get(clients).resources());
                 level.put("bundlesPerRun", runs.get(0).ingest().get(clients).bundles());
                 level.put(

@@ -9,7 +9,9 @@ import java.util.Map;
  *
  * @param ingest by number of clients
  * @param entriesFoundForOnePatient what each query of the mix returned (first page) about one patient
+ * @param ingestServerCpu CPU time the server JVM used during each ingest, by number of clients
  * @param mix by number of clients
+ * @param mixServerCpu CPU time the server JVM used during each timed mix, by number of clients
  * @param ingestRssMaxKib the server's largest RSS while loading
  * @param mixRssMaxKib the server's largest RSS during warm-up and the timed mixes
  */
@@ -19,7 +21,9 @@ record Measurement(
         JsonNode settingsDifferingFromStock,
         Duration serverStart,
         Map<Integer, IngestLoad.Result> ingest,
+        Map<Integer, Duration> ingestServerCpu,
         Map<SearchQuery, Integer> entriesFoundForOnePatient,
         Map<Integer, SearchMix.Result> mix,
+        Map<Integer, Duration> mixServerCpu,
         long ingestRssMaxKib,
         long mixRssMaxKib) {}
