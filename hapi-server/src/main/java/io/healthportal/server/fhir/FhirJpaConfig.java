@@ -10,16 +10,12 @@ import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
-import ca.uhn.fhir.jpa.model.entity.StorageSettings.IndexEnabledEnum;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
-import io.healthportal.server.config.PortalProperties;
 import io.healthportal.server.storage.FhirSchema;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -28,9 +24,9 @@ import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
- * HAPI FHIR JPA (R4) on PostgreSQL: the storage settings the portal relies on, and the entity
- * manager that HAPI's repositories use. Settings that differ from stock HAPI are listed in
- * {@link #storageSettings} with the reason; the benchmark prints the same list.
+ * HAPI FHIR JPA (R4) on PostgreSQL: the entity manager that HAPI's repositories use. The storage
+ * settings come from {@link PortalStorageTuningConfig} (or, for benchmark comparison only, {@link
+ * HapiStockStorageTuningConfig}); {@link StorageTuningReport} logs how they differ from stock HAPI.
  */
 @Configuration(proxyBeanMethods = false)
 @Import({
@@ -43,27 +39,6 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
     SubscriptionChannelConfig.class
 })
 class FhirJpaConfig {
-
-    @Bean
-    JpaStorageSettings storageSettings(PortalProperties portal, FhirServerProperties fhir) {
-        JpaStorageSettings settings = new JpaStorageSettings();
-        // The portal's own pages re-query right after a write: never answer from a cached search.
-        settings.setReuseCachedSearchResultsForMillis(null);
-        // :contains is part of the search API the portal promises.
-        settings.setAllowContainsSearches(true);
-        // :missing answers from an index row written for absent values too.
-        settings.setIndexMissingFields(IndexEnabledEnum.ENABLED);
-        // Full text (_text, _content) through Hibernate Search.
-        settings.setHibernateSearchIndexFullText(true);
-        settings.setEnforceReferentialIntegrityOnWrite(true);
-        settings.setEnforceReferentialIntegrityOnDelete(true);
-        settings.setAutoCreatePlaceholderReferenceTargets(false);
-        settings.setAllowExternalReferences(false);
-        settings.setFetchSizeDefaultMaximum(fhir.maxPageSize());
-        // Links and references to our own public base URL are local references.
-        settings.getTreatBaseUrlsAsLocal().add(portal.fhirBaseUrl());
-        return settings;
-    }
 
     @Bean
     PartitionSettings partitionSettings() {
@@ -88,15 +63,23 @@ class FhirJpaConfig {
             FhirContext fhirContext,
             JpaStorageSettings storageSettings,
             DataSource dataSource,
-            JpaProperties jpaProperties,
+            HibernateSettings hibernateSettings,
             SchemaVersion schemaVersion) {
         LocalContainerEntityManagerFactoryBean factory =
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         factory.setPersistenceUnitName("HAPI_PU");
         factory.setDataSource(dataSource);
-        Map<String, Object> properties = new HashMap<>(jpaProperties.getProperties());
-        factory.setJpaPropertyMap(properties);
+        factory.setJpaPropertyMap(new HashMap<String, Object>(hibernateSettings.properties()));
         return factory;
+    }
+
+    @Bean
+    StorageTuningReport storageTuningReport(
+            FhirServerProperties fhir,
+            JpaStorageSettings storageSettings,
+            HibernateSettings hibernateSettings,
+            DataSource dataSource) {
+        return new StorageTuningReport(fhir.storageTuning(), storageSettings, hibernateSettings, dataSource);
     }
 
     @Primary
