@@ -157,13 +157,15 @@ public final class BenchmarkCommand {
                 ingests.put(clients, result);
                 patients.addAll(result.patients());
                 progress(
-                        "[run %d, %s] ingest, %d client(s): %d resources in %.1f s = %.0f resources/s%s",
+                        "[run %d, %s] ingest, %d client(s): %d resources in %.1f s = %.0f resources/s,"
+                                + " server CPU %.2f ms/resource%s",
                         run,
                         configuration,
                         clients,
                         result.resources(),
                         result.elapsedNanos() / 1e9,
                         result.resourcesPerSecond(),
+                        ingestCpu.get(clients).toMillis() / (double) Math.max(1, result.resources()),
                         result.failedBundles() == 0
                                 ? ""
                                 : "; " + result.failedBundles() + " bundles FAILED: " + result.firstFailure());
@@ -186,12 +188,13 @@ public final class BenchmarkCommand {
                 mixCpu.put(clients, server.cpuTime().minus(cpuBefore));
                 mixes.put(clients, result);
                 progress(
-                        "[run %d, %s] mix, %d client(s): %.1f searches/s, p95 %.1f ms%s",
+                        "[run %d, %s] mix, %d client(s): %.1f searches/s, p95 %.1f ms, server CPU %.1f ms/search%s",
                         run,
                         configuration,
                         clients,
                         result.requestsPerSecond(),
                         Spread.percentileMillis(result.allLatencies(), 95),
+                        mixCpu.get(clients).toMillis() / (double) Math.max(1, result.requests()),
                         result.errors().isEmpty() ? "" : "; ERRORS " + result.errors() + ": " + result.firstFailure());
             }
             long mixRss = rss.takeMaxKib();

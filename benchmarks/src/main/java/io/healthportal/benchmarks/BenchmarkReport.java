@@ -91,6 +91,13 @@ final class BenchmarkReport {
                 level.set(
                         "searchesPerSecond",
                         spread(runs, m -> m.mix().get(clients).requestsPerSecond()));
+                level.set(
+                        "serverCpuMsPerSearch",
+                        spread(
+                                runs,
+                                m -> m.mixServerCpu().get(clients).toMillis()
+                                        / (double)
+                                                Math.max(1, m.mix().get(clients).requests())));
                 level.set("mixP50Ms", spread(runs, m -> p(m.mix().get(clients).allLatencies(), 50)));
                 level.set("mixP95Ms", spread(runs, m -> p(m.mix().get(clients).allLatencies(), 95)));
                 level.set("mixP99Ms", spread(runs, m -> p(m.mix().get(clients).allLatencies(), 99)));
