@@ -24,7 +24,8 @@ class FhirSchemaMigrationIT {
 
     @Test
     void migratesAnEmptyDatabaseAndThenHasNothingLeftToDo() throws SQLException {
-        PGSimpleDataSource database = dataSourceFor(TestPostgres.instance().newEmptyDatabase("migrate_twice"));
+        PGSimpleDataSource database =
+                TestPostgres.instance().dataSourceFor(TestPostgres.instance().newEmptyDatabase("migrate_twice"));
 
         assertThat(FhirSchema.migrate(database)).isPositive();
         assertThat(FhirSchema.migrate(database)).isZero();
@@ -61,16 +62,10 @@ class FhirSchemaMigrationIT {
 
         assertThat(SchemaMigrationCommand.requested(args)).isTrue();
         assertThat(SchemaMigrationCommand.run(args)).isZero();
-        assertThat(count(dataSourceFor(url), "SELECT count(*) FROM \"FLY_HFJ_MIGRATION\" WHERE \"success\""))
+        assertThat(count(
+                        TestPostgres.instance().dataSourceFor(url),
+                        "SELECT count(*) FROM \"FLY_HFJ_MIGRATION\" WHERE \"success\""))
                 .isPositive();
-    }
-
-    private static PGSimpleDataSource dataSourceFor(String url) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(url);
-        dataSource.setUser(TestPostgres.instance().credentials().get("username"));
-        dataSource.setPassword(TestPostgres.instance().credentials().get("password"));
-        return dataSource;
     }
 
     private static long count(DataSource dataSource, String sql) throws SQLException {

@@ -77,8 +77,13 @@ public final class TestPostgres {
     }
 
     public PGSimpleDataSource dataSource(String database) {
+        return dataSourceFor(jdbcUrl(database));
+    }
+
+    /** A data source for a database this run created, by the JDBC URL the creating call returned. */
+    public PGSimpleDataSource dataSourceFor(String url) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(jdbcUrl(database));
+        dataSource.setUrl(url);
         dataSource.setUser(USER);
         dataSource.setPassword(PASSWORD);
         return dataSource;
