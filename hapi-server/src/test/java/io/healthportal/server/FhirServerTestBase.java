@@ -3,8 +3,11 @@ package io.healthportal.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.healthportal.server.testing.BackendServicesTestClient;
+import io.healthportal.server.testing.BearerTokenClientInterceptor;
 import io.healthportal.server.testing.FreePort;
 import io.healthportal.server.testing.RequiresPostgres;
+import io.healthportal.server.testing.TestClients;
 import io.healthportal.server.testing.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureObservability
 @SpringBootTest(classes = HapiServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles({"postgres", "test"})
+@Import(TestClients.class)
 public abstract class FhirServerTestBase {
 
     @LocalServerPort
@@ -39,6 +44,10 @@ public abstract class FhirServerTestBase {
 
     @Autowired
     protected FhirContext fhirContext;
+
+    /** Holds {@code system/*.cruds}; every request below carries its token unless it says otherwise. */
+    @Autowired
+    protected BackendServicesTestClient systemClient;
 
     protected final HttpClient http = HttpClient.newHttpClient();
 
@@ -68,6 +77,14 @@ public abstract class FhirServerTestBase {
         fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         // Loading a demo bundle of a thousand conditional creates on a busy 2-core machine takes a while.
         fhirContext.getRestfulClientFactory().setSocketTimeout(180_000);
+        IGenericClient client = fhirContext.newRestfulGenericClient(fhirBase());
+        client.registerInterceptor(new BearerTokenClientInterceptor(systemClient::accessToken));
+        return client;
+    }
+
+    /** HAPI's generic client without a token. */
+    protected IGenericClient anonymousClient() {
+        fhirContext.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         return fhirContext.newRestfulGenericClient(fhirBase());
     }
 
@@ -82,7 +99,18 @@ public abstract class FhirServerTestBase {
         }
     }
 
+    /** A request to the FHIR API, with the system client's token. */
     protected HttpRequest.Builder request(String pathAndQuery) {
+        return requestTo(fhirBase() + pathAndQuery);
+    }
+
+    /** A request to an absolute URL the server gave out, with the system client's token. */
+    protected HttpRequest.Builder requestTo(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + systemClient.accessToken());
+    }
+
+    /** A request to the FHIR API without a token. */
+    protected HttpRequest.Builder anonymousRequest(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create(fhirBase() + pathAndQuery));
     }
 }

@@ -19,7 +19,12 @@ public record PortalProperties(
         @NotNull URI publicBaseUrl, @NotNull Path dataDir) {
 
     public String fhirBaseUrl() {
+        return issuerUrl() + "/fhir";
+    }
+
+    /** The public base URL without a trailing slash: the authorization server's issuer. */
+    public String issuerUrl() {
         String base = publicBaseUrl.toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/fhir";
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 }

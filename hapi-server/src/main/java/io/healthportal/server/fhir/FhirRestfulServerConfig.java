@@ -18,6 +18,7 @@ import ca.uhn.fhir.rest.server.interceptor.SearchPreferHandlingInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import io.healthportal.server.config.PortalProperties;
+import io.healthportal.server.security.FhirSecurityInterceptors;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -45,7 +46,8 @@ class FhirRestfulServerConfig {
             JpaStorageSettings storageSettings,
             ISearchParamRegistry searchParamRegistry,
             IValidationSupport validationSupport,
-            DatabaseBackedPagingProvider pagingProvider) {
+            DatabaseBackedPagingProvider pagingProvider,
+            FhirSecurityInterceptors security) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
@@ -62,6 +64,7 @@ class FhirRestfulServerConfig {
         server.setPagingProvider(pagingProvider);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
 
+        security.interceptors().forEach(server::registerInterceptor);
         server.registerInterceptor(strictSearchParameters(searchParamRegistry));
         server.registerInterceptor(new StaleVersionPreconditionInterceptor());
         server.registerInterceptor(new PortalCapabilitiesInterceptor());

@@ -1,5 +1,6 @@
 package io.healthportal.server.storage;
 
+import io.healthportal.server.authserver.AuthSchema;
 import javax.sql.DataSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -14,7 +15,7 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * {@code --portal.schema.migrate-only=true} (or {@code PORTAL_SCHEMA_MIGRATE_ONLY=true}): apply HAPI's
- * pending migration tasks to the configured database and exit, without starting the FHIR server.
+ * pending migration tasks (and the authorization server's) to the configured database and exit, without starting the FHIR server.
  * Kubernetes runs this as a Job before each rollout; an operator can run it by hand before an
  * upgrade.
  */
@@ -36,6 +37,7 @@ public final class SchemaMigrationCommand {
                 .web(WebApplicationType.NONE)
                 .run(args)) {
             FhirSchema.migrate(context.getBean(DataSource.class));
+            AuthSchema.migrate(context.getBean(DataSource.class));
             return 0;
         }
     }

@@ -6,7 +6,6 @@ import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -287,9 +286,8 @@ class OperationsIT extends FhirApiTestBase {
         String since = marker.getMeta().getLastUpdatedElement().getValueAsString();
         String status = kickOff(request("/$export?_type=Patient&_since=" + encode(since)));
 
-        HttpResponse<String> cancelled =
-                send(HttpRequest.newBuilder(URI.create(status)).DELETE());
-        HttpResponse<String> afterwards = send(HttpRequest.newBuilder(URI.create(status)));
+        HttpResponse<String> cancelled = send(requestTo(status).DELETE());
+        HttpResponse<String> afterwards = send(requestTo(status));
 
         assertThat(cancelled.statusCode()).isEqualTo(202);
         assertThat(afterwards.statusCode()).isEqualTo(404);
@@ -306,7 +304,7 @@ class OperationsIT extends FhirApiTestBase {
     /** Kicks off an export, checks the status answers "in progress", drives it to the end, downloads it. */
     private Map<String, List<String>> exportAndDownload(HttpRequest.Builder kickOffRequest) {
         String status = kickOff(kickOffRequest);
-        HttpResponse<String> inProgress = send(HttpRequest.newBuilder(URI.create(status)));
+        HttpResponse<String> inProgress = send(requestTo(status));
         assertThat(inProgress.statusCode()).isEqualTo(202);
         assertThat(inProgress.headers().firstValue("X-Progress")).isPresent();
 
@@ -337,7 +335,7 @@ class OperationsIT extends FhirApiTestBase {
         long deadline = System.nanoTime() + EXPORT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             jobMaintenance.runMaintenancePass();
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(status)));
+            HttpResponse<String> response = send(requestTo(status));
             if (response.statusCode() == 200) {
                 assertThat(response.headers().firstValue("Content-Type").orElseThrow())
                         .startsWith("application/json");
@@ -355,8 +353,7 @@ class OperationsIT extends FhirApiTestBase {
 
     private List<String> download(String url) {
         assertThat(url).startsWith(fhirBase() + "/Binary/");
-        HttpResponse<String> file =
-                send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+ndjson"));
+        HttpResponse<String> file = send(requestTo(url).header("Accept", "application/fhir+ndjson"));
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+ndjson");
         return file.body().lines().filter(line -> !line.isBlank()).toList();

@@ -6,12 +6,17 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.healthportal.server.HapiServerApplication;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.testing.BackendServicesTestClient;
+import io.healthportal.server.testing.BearerTokenClientInterceptor;
+import io.healthportal.server.testing.FreePort;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
@@ -118,10 +123,11 @@ class EmbeddedDefaultIT {
     }
 
     private ConfigurableApplicationContext start() {
+        // A fixed port, so that the public base URL (token audience and issuer) is the real one.
         return new SpringApplicationBuilder(HapiServerApplication.class)
                 .run(
                         "--portal.data-dir=" + dataDir,
-                        "--server.port=0",
+                        "--server.port=" + FreePort.find(),
                         "--management.server.port=0",
                         "--portal.demo-data.patients=" + DEMO_PATIENTS,
                         "--portal.demo-data.resources-per-patient=30",
@@ -143,6 +149,12 @@ class EmbeddedDefaultIT {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         FhirContext fhir = context.getBean(FhirContext.class);
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        return fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        BackendServicesTestClient backend = BackendServicesTestClient.register(
+                context.getBean(ClientRegistrations.class),
+                "http://localhost:" + port + "/oauth2/token",
+                Set.of("system/*.cruds"));
+        IGenericClient client = fhir.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        client.registerInterceptor(new BearerTokenClientInterceptor(backend::accessToken));
+        return client;
     }
 }

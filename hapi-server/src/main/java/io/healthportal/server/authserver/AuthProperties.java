@@ -1,0 +1,30 @@
+package io.healthportal.server.authserver;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The SMART authorization server's settings.
+ *
+ * @param keyStore the PKCS#12 key store holding the token signing keys (RSA, one entry each); every
+ *     key in it is published in the JWKS, so a retired key keeps verifying the tokens it signed
+ * @param keyStorePassword the key store's password (and its entries'); from configuration only
+ * @param activeKeyAlias the entry that signs new tokens; empty means the newest entry
+ * @param createKeyStoreIfMissing whether a missing key store is created with one new key (the embedded
+ *     default does this once under {@code ./data}; production mounts its key store from a secret)
+ * @param userAccessTokenLifetime how long an access token issued to an app acting for a person lives
+ * @param backendAccessTokenLifetime how long a Backend Services access token lives
+ */
+@Validated
+@ConfigurationProperties("portal.auth")
+public record AuthProperties(
+        @NotNull Path keyStore,
+        @NotBlank String keyStorePassword,
+        String activeKeyAlias,
+        boolean createKeyStoreIfMissing,
+        @NotNull Duration userAccessTokenLifetime,
+        @NotNull Duration backendAccessTokenLifetime) {}

@@ -1,0 +1,263 @@
+package io.healthportal.server.authserver;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.SignedJWT;
+import io.healthportal.server.config.PortalProperties;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AuthorizationConsentAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Spring Authorization Server inside hapi-server, shaped for SMART on FHIR: clients, authorizations
+ * and consents in PostgreSQL (token values hashed), signing keys from the configured key store, SMART
+ * claims and request rules, Backend Services client assertions, and a consent that a person's role
+ * limits. Its endpoints get a filter chain of their own; the FHIR API and the login pages have theirs.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfig {
+
+    static final String LOGIN_PAGE = "/login";
+    static final String CONSENT_PAGE = "/oauth2/consent";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerFilterChain(
+            HttpSecurity http,
+            PortalProperties portal,
+            PortalUsers users,
+            ClientAssertionReplays replays,
+            OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer,
+            JwtDecoder jwtDecoder)
+            throws Exception {
+        OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+        BackendServicesAssertionDecoderFactory assertions =
+                new BackendServicesAssertionDecoderFactory(replays, Clock.systemUTC());
+        OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponse =
+                new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
+        tokenResponse.setAccessTokenResponseCustomizer(AuthorizationServerConfig::addLaunchContext);
+
+        http.securityMatcher(server.getEndpointsMatcher())
+                .with(
+                        server,
+                        as -> as.oidc(Customizer.withDefaults())
+                                .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT_PAGE)
+                                        .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
+                                                converter instanceof OAuth2AuthorizationConsentAuthenticationConverter
+                                                        ? new RoleLimitedConsentConverter(converter, users)
+                                                        : converter))
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider
+                                                    instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider p) {
+                                                p.setAuthenticationValidator(
+                                                        new SmartAuthorizationRequestValidator(portal.fhirBaseUrl()));
+                                            }
+                                            if (provider
+                                                    instanceof OAuth2AuthorizationConsentAuthenticationProvider p) {
+                                                p.setAuthorizationConsentCustomizer(
+                                                        context -> limitToRole(context, users));
+                                            }
+                                        })))
+                                .clientAuthentication(clients -> clients.authenticationConverters(converters ->
+                                                converters.add(0, new ClientAssertionWithoutClientIdConverter()))
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider instanceof JwtClientAssertionAuthenticationProvider p) {
+                                                p.setJwtDecoderFactory(assertions);
+                                            }
+                                        })))
+                                .tokenEndpoint(token -> token.accessTokenResponseHandler(tokenResponse)
+                                        .authenticationProviders(providers -> providers.forEach(provider -> {
+                                            if (provider instanceof OAuth2ClientCredentialsAuthenticationProvider p) {
+                                                p.setAuthenticationValidator(
+                                                        new OAuth2ClientCredentialsAuthenticationValidator()
+                                                                .andThen(AuthorizationServerConfig::systemScopesOnly));
+                                            }
+                                        }))))
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                // The OpenID Connect UserInfo endpoint takes the access tokens this server issues.
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(jwtDecoder)))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint()));
+        return http.build();
+    }
+
+    /**
+     * A browser (asking for HTML by name) is sent to the login page; any other client gets a 401 with
+     * {@code WWW-Authenticate}.
+     */
+    private static AuthenticationEntryPoint entryPoint() {
+        MediaTypeRequestMatcher browsers = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        browsers.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        LinkedHashMap<RequestMatcher, AuthenticationEntryPoint> entryPoints = new LinkedHashMap<>();
+        entryPoints.put(browsers, new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE));
+        DelegatingAuthenticationEntryPoint entryPoint = new DelegatingAuthenticationEntryPoint(entryPoints);
+        entryPoint.setDefaultEntryPoint(new BearerTokenAuthenticationEntryPoint());
+        return entryPoint;
+    }
+
+    /** Backend Services tokens carry system scopes only. */
+    private static void systemScopesOnly(OAuth2ClientCredentialsAuthenticationContext context) {
+        Set<String> scopes = context.<OAuth2ClientCredentialsAuthenticationToken>getAuthentication()
+                .getScopes();
+        if (scopes.isEmpty() || !scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(
+                    OAuth2ErrorCodes.INVALID_SCOPE, "client_credentials grants system/ scopes only", null));
+        }
+    }
+
+    /** Drops from a consent every scope the person's role may not grant, whatever the form sent. */
+    private static void limitToRole(OAuth2AuthorizationConsentAuthenticationContext context, PortalUsers users) {
+        Authentication principal = (Authentication) context.getAuthentication().getPrincipal();
+        PortalRole role = users.find(principal.getName())
+                .map(PortalUser::role)
+                .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.ACCESS_DENIED));
+        context.getAuthorizationConsent()
+                .authorities(authorities -> authorities.removeIf(authority -> {
+                    String scope = scopeOf(authority);
+                    return scope != null && !RoleScopePolicy.mayGrant(role, scope);
+                }));
+    }
+
+    private static String scopeOf(GrantedAuthority authority) {
+        String value = authority.getAuthority();
+        return value.startsWith("SCOPE_") ? value.substring("SCOPE_".length()) : null;
+    }
+
+    /** SMART's launch context in the token response: {@code patient} when {@code launch/patient} was granted. */
+    private static void addLaunchContext(OAuth2AccessTokenAuthenticationContext context) {
+        OAuth2AccessTokenAuthenticationToken authentication = context.getAuthentication();
+        var accessToken = authentication.getAccessToken();
+        if (!accessToken.getScopes().contains("launch/patient")) {
+            return;
+        }
+        try {
+            Object patient = SignedJWT.parse(accessToken.getTokenValue())
+                    .getJWTClaimsSet()
+                    .getClaim(SmartTokenCustomizer.PATIENT_CLAIM);
+            if (patient != null) {
+                Map<String, Object> parameters = new HashMap<>(authentication.getAdditionalParameters());
+                parameters.put("patient", patient);
+                context.getAccessTokenResponse().additionalParameters(parameters);
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("The access token just issued is not a JWT", e);
+        }
+    }
+
+    @Bean
+    AuthSchemaVersion authSchema(DataSource dataSource) {
+        return new AuthSchemaVersion(AuthSchema.migrate(dataSource));
+    }
+
+    /** Proof, for the beans below, that the authorization tables exist. */
+    record AuthSchemaVersion(int migrationsApplied) {}
+
+    @Bean
+    RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new JdbcRegisteredClientRepository(jdbc);
+    }
+
+    @Bean
+    ClientRegistrations clientRegistrations(RegisteredClientRepository clients, AuthProperties properties) {
+        return new ClientRegistrations(clients, properties);
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizationService(
+            JdbcTemplate jdbc, RegisteredClientRepository clients, AuthSchemaVersion schema) {
+        return new HashedTokenAuthorizationService(jdbc, clients);
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService authorizationConsentService(
+            JdbcTemplate jdbc, RegisteredClientRepository clients, AuthSchemaVersion schema) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+    }
+
+    @Bean
+    PortalUsers portalUsers(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, AuthSchemaVersion schema) {
+        return new PortalUsers(jdbc, passwordEncoder);
+    }
+
+    @Bean
+    ClientAssertionReplays clientAssertionReplays(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new ClientAssertionReplays(jdbc, Clock.systemUTC());
+    }
+
+    /** Passwords and client secrets: bcrypt, with the algorithm recorded beside each hash. */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    JWKSet signingKeys(AuthProperties properties) {
+        return SigningKeys.load(properties);
+    }
+
+    @Bean
+    JWKSource<SecurityContext> jwkSource(JWKSet signingKeys) {
+        return new ImmutableJWKSet<>(signingKeys);
+    }
+
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> smartTokenCustomizer(
+            PortalProperties portal, JWKSet signingKeys, PortalUsers users) {
+        return new SmartTokenCustomizer(
+                portal.fhirBaseUrl(), signingKeys.getKeys().get(0).getKeyID(), users);
+    }
+
+    /** The issuer is the public base URL; every endpoint hangs off it. */
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(PortalProperties portal) {
+        return AuthorizationServerSettings.builder().issuer(portal.issuerUrl()).build();
+    }
+}

@@ -1,0 +1,86 @@
+package io.healthportal.server.authserver;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+
+/**
+ * Registers SMART clients with the rules every client here follows: PKCE for the authorization code
+ * flow, exact redirect URIs, consent asked of the person, and Backend Services clients that hold
+ * system scopes only and prove themselves with a key.
+ */
+public class ClientRegistrations {
+
+    private final RegisteredClientRepository clients;
+    private final AuthProperties properties;
+
+    ClientRegistrations(RegisteredClientRepository clients, AuthProperties properties) {
+        this.clients = clients;
+        this.properties = properties;
+    }
+
+    /**
+     * A Backend Services client ({@code client_credentials} with {@code private_key_jwt}) whose public
+     * keys are registered inline.
+     */
+    public void registerBackendService(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
+        if (!scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
+            throw new IllegalArgumentException("Backend Services clients hold system/ scopes only: " + scopes);
+        }
+        if (publicKeys.getKeys().stream().anyMatch(key -> key.isPrivate())) {
+            throw new IllegalArgumentException("Register public keys only");
+        }
+        save(RegisteredClient.withId(existingIdOr(clientId))
+                .clientId(clientId)
+                .clientName(name)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scopes(s -> s.addAll(scopes))
+                .clientSettings(ClientSettings.builder()
+                        .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
+                        .setting(BackendServicesAssertionDecoderFactory.INLINE_JWKS_SETTING, publicKeys.toString(true))
+                        .build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(properties.backendAccessTokenLifetime())
+                        .build())
+                .build());
+    }
+
+    /**
+     * A public SMART app (a browser or phone app that cannot keep a secret): authorization code with
+     * PKCE, one exact redirect URI, consent asked.
+     */
+    public void registerPublicApp(String clientId, String name, String redirectUri, Set<String> scopes) {
+        save(RegisteredClient.withId(existingIdOr(clientId))
+                .clientId(clientId)
+                .clientName(name)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri(redirectUri)
+                .scopes(s -> s.addAll(scopes))
+                .clientSettings(ClientSettings.builder()
+                        .requireProofKey(true)
+                        .requireAuthorizationConsent(true)
+                        .build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(properties.userAccessTokenLifetime())
+                        .build())
+                .build());
+    }
+
+    private String existingIdOr(String clientId) {
+        RegisteredClient existing = clients.findByClientId(clientId);
+        return existing == null ? UUID.randomUUID().toString() : existing.getId();
+    }
+
+    private void save(RegisteredClient client) {
+        clients.save(client);
+    }
+}

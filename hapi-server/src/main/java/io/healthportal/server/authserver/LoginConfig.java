@@ -1,0 +1,28 @@
+package io.healthportal.server.authserver;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Everything outside the authorization server's endpoints and {@code /fhir}: the login and consent
+ * pages (a session, a form login, CSRF tokens) and the probes, which stay open.
+ */
+@Configuration(proxyBeanMethods = false)
+class LoginConfig {
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain loginFilterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(
+                                AuthorizationServerConfig.LOGIN_PAGE, "/error", "/livez", "/readyz", "/auth.css")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .formLogin(form -> form.loginPage(AuthorizationServerConfig.LOGIN_PAGE));
+        return http.build();
+    }
+}

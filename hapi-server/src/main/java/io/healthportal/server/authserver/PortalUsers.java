@@ -1,0 +1,66 @@
+package io.healthportal.server.authserver;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/** The {@code portal_user} table: people who log in, their password hashes and their FHIR identity. */
+public class PortalUsers implements UserDetailsService {
+
+    private static final RowMapper<PortalUser> ROW = (rs, row) -> new PortalUser(
+            rs.getString("username"),
+            rs.getString("password_hash"),
+            PortalRole.fromDatabase(rs.getString("role")),
+            rs.getString("fhir_user"),
+            rs.getString("display_name"),
+            rs.getBoolean("enabled"));
+
+    private final JdbcTemplate jdbc;
+    private final PasswordEncoder passwordEncoder;
+
+    PortalUsers(JdbcTemplate jdbc, PasswordEncoder passwordEncoder) {
+        this.jdbc = jdbc;
+        this.passwordEncoder = passwordEncoder;
+    }
+
+    public Optional<PortalUser> find(String username) {
+        List<PortalUser> found = jdbc.query("SELECT * FROM portal_user WHERE username = ?", ROW, username);
+        return found.stream().findFirst();
+    }
+
+    /**
+     * The login's view of a user: Spring's own {@link User}, since the authorization server stores the
+     * logged-in principal with a serializer that accepts only Spring's types.
+     */
+    @Override
+    public UserDetails loadUserByUsername(String username) {
+        PortalUser user = find(username).orElseThrow(() -> new UsernameNotFoundException("No such user"));
+        return User.withUsername(user.username())
+                .password(user.passwordHash())
+                .roles(user.role().name())
+                .disabled(!user.enabled())
+                .build();
+    }
+
+    /**
+     * Creates a user, or replaces the password, role and FHIR link of an existing one; the password is
+     * stored only as its hash.
+     */
+    public void save(String username, String rawPassword, PortalRole role, String fhirUser, String displayName) {
+        if (!fhirUser.startsWith(role.fhirUserType() + "/")) {
+            throw new IllegalArgumentException(
+                    "A " + role + " user is linked to a " + role.fhirUserType() + ", not " + fhirUser);
+        }
+        jdbc.update("""
+                INSERT INTO portal_user (username, password_hash, role, fhir_user, display_name) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+                    fhir_user = EXCLUDED.fhir_user, display_name = EXCLUDED.display_name, enabled = true
+                """, username, passwordEncoder.encode(rawPassword), role.databaseValue(), fhirUser, displayName);
+    }
+}

@@ -1,0 +1,37 @@
+package io.healthportal.server.authserver;
+
+import io.healthportal.server.security.SmartScope;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which scopes each role may grant an app at all; the consent page offers only these and the server
+ * drops any other a consent form sends. Patients reach their own compartment only (patient scopes);
+ * practitioners may grant user scopes. Receptionists' and administrators' narrower rights (issue 3,
+ * item 14) are not modelled yet, so they may grant no resource scope: deny by default.
+ */
+final class RoleScopePolicy {
+
+    private static final Set<String> IDENTITY_SCOPES =
+            Set.of("openid", "fhirUser", "profile", "offline_access", "online_access");
+
+    private RoleScopePolicy() {}
+
+    static boolean mayGrant(PortalRole role, String scope) {
+        if (IDENTITY_SCOPES.contains(scope)) {
+            return true;
+        }
+        if (scope.equals("launch/patient")) {
+            return role == PortalRole.PATIENT;
+        }
+        Optional<SmartScope> resourceScope = SmartScope.parse(scope);
+        if (resourceScope.isEmpty()) {
+            return false;
+        }
+        return switch (role) {
+            case PATIENT -> resourceScope.get().context() == SmartScope.Context.PATIENT;
+            case PRACTITIONER -> resourceScope.get().context() == SmartScope.Context.USER;
+            case RECEPTIONIST, ADMINISTRATOR -> false;
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package io.healthportal.server.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthportal.server.config.PortalProperties;
+import java.io.IOException;
+import java.util.List;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+
+/** SMART enforcement inside HAPI, the SMART discovery document and its CapabilityStatement entry. */
+@Configuration(proxyBeanMethods = false)
+class FhirSecurityConfig {
+
+    @Bean
+    SmartEndpoints smartEndpoints(PortalProperties portal, AuthorizationServerSettings settings) {
+        return SmartEndpoints.of(portal, settings);
+    }
+
+    @Bean
+    FhirSecurityInterceptors fhirSecurityInterceptors(SmartEndpoints endpoints) {
+        return new FhirSecurityInterceptors(List.of(
+                new SmartSearchNarrowingInterceptor(),
+                new SmartAuthorizationInterceptor(),
+                new SmartCapabilitiesInterceptor(endpoints)));
+    }
+
+    @Bean
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(SmartEndpoints endpoints, ObjectMapper json)
+            throws IOException {
+        ServletRegistrationBean<SmartConfigurationServlet> registration = new ServletRegistrationBean<>(
+                new SmartConfigurationServlet(endpoints, json), FhirResourceServerConfig.SMART_CONFIGURATION_PATH);
+        registration.setName("smart-configuration");
+        return registration;
+    }
+}

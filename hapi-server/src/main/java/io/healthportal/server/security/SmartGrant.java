@@ -1,0 +1,53 @@
+package io.healthportal.server.security;
+
+import io.healthportal.server.security.SmartScope.Context;
+import io.healthportal.server.security.SmartScope.Permission;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one access token grants: its resource scopes and, for patient scopes, the patient whose
+ * compartment they reach. Patient scopes without a patient in context grant nothing.
+ *
+ * @param scopes the token's resource scopes
+ * @param patientId the id of the patient in context, or null
+ */
+record SmartGrant(List<SmartScope> scopes, String patientId) {
+
+    SmartGrant {
+        List<SmartScope> usable = scopes.stream()
+                .filter(scope -> scope.context() != Context.PATIENT || patientId != null)
+                .toList();
+        scopes = usable;
+    }
+
+    static SmartGrant of(String scopeClaim, String patientId) {
+        List<String> scopes =
+                scopeClaim == null ? List.of() : Arrays.asList(scopeClaim.trim().split("\\s+"));
+        return new SmartGrant(SmartScope.parseAll(scopes), patientId);
+    }
+
+    /** Whether some scope allows {@code permission} on {@code type} (null: on every type). */
+    boolean allows(String type, Permission permission) {
+        return scopes.stream()
+                .anyMatch(scope -> type == null
+                        ? scope.coversAllTypes()
+                                && scope.query() == null
+                                && scope.permissions().contains(permission)
+                        : scope.grants(type, permission));
+    }
+
+    /** Every permission on every type, outside any patient compartment: a system or user {@code *.cruds}. */
+    boolean unrestricted() {
+        return scopes.stream()
+                .anyMatch(scope -> scope.context() != Context.PATIENT
+                        && scope.coversAllTypes()
+                        && scope.query() == null
+                        && scope.permissions().size() == Permission.values().length);
+    }
+
+    Optional<String> patient() {
+        return Optional.ofNullable(patientId);
+    }
+}

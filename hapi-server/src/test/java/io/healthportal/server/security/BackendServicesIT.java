@@ -1,0 +1,154 @@
+package io.healthportal.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
+import io.healthportal.server.FhirServerTestBase;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.testing.BackendServicesTestClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * SMART Backend Services: {@code client_credentials} with a signed client assertion and no
+ * {@code client_id}, RS384 or ES384, {@code jti} used once, {@code exp} at most five minutes ahead,
+ * system scopes only.
+ */
+class BackendServicesIT extends FhirServerTestBase {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Autowired
+    ClientRegistrations registrations;
+
+    private BackendServicesTestClient newClient(String... scopes) {
+        return BackendServicesTestClient.register(
+                registrations, "http://localhost:" + port + "/oauth2/token", Set.of(scopes));
+    }
+
+    @Test
+    void aSignedAssertionWithoutClientIdGetsABearerJwtForTheFhirBase() throws Exception {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+
+        HttpResponse<String> response =
+                client.requestToken(Map.of("scope", "system/Patient.rs", "client_assertion", client.assertion()));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.get("scope").asText()).isEqualTo("system/Patient.rs");
+        assertThat(body.get("expires_in").asLong()).isBetween(1L, 300L);
+        assertThat(body.has("refresh_token")).isFalse();
+        var claims = SignedJWT.parse(body.get("access_token").asText());
+        assertThat(claims.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(claims.getJWTClaimsSet().getAudience()).containsExactly(fhirBase());
+        assertThat(claims.getJWTClaimsSet().getStringClaim("scope")).isEqualTo("system/Patient.rs");
+    }
+
+    @Test
+    void aClientIdSentBesideTheAssertionMustBeTheSameClient() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        BackendServicesTestClient other = newClient("system/Patient.rs");
+
+        assertThat(client.requestToken(Map.of(
+                                "scope", "system/Patient.rs",
+                                "client_id", client.clientId(),
+                                "client_assertion", client.assertion()))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(client.requestToken(Map.of(
+                                "scope", "system/Patient.rs",
+                                "client_id", other.clientId(),
+                                "client_assertion", client.assertion()))
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aReplayedAssertionIsRefused() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        String assertion = client.assertion();
+
+        assertThat(client.requestToken(Map.of("scope", "system/Patient.rs", "client_assertion", assertion))
+                        .statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> replay =
+                client.requestToken(Map.of("scope", "system/Patient.rs", "client_assertion", assertion));
+        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(replay.body()).contains("invalid_client");
+    }
+
+    @Test
+    void anAssertionExpiringMoreThanFiveMinutesAheadIsRefused() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        String longLived = client.assertion(
+                claims -> claims.expirationTime(Date.from(Instant.now().plus(Duration.ofMinutes(10)))), client.key());
+
+        assertThat(client.requestToken(Map.of("scope", "system/Patient.rs", "client_assertion", longLived))
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void anAssertionWithoutJtiOrForAnotherAudienceIsRefused() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+
+        assertThat(client.requestToken(Map.of(
+                                "scope",
+                                "system/Patient.rs",
+                                "client_assertion",
+                                client.assertion(claims -> claims.jwtID(null), client.key())))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(client.requestToken(Map.of(
+                                "scope",
+                                "system/Patient.rs",
+                                "client_assertion",
+                                client.assertion(claims -> claims.audience(fhirBase()), client.key())))
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void anAssertionSignedByAnUnregisteredKeyIsRefused() throws Exception {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        ECKey stranger =
+                new ECKeyGenerator(Curve.P_384).keyID(client.key().getKeyID()).generate();
+
+        assertThat(client.requestToken(Map.of(
+                                "scope", "system/Patient.rs", "client_assertion", client.assertion(c -> {}, stranger)))
+                        .statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void onlySystemScopesTheClientHoldsAreGranted() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+
+        HttpResponse<String> patientScope =
+                client.requestToken(Map.of("scope", "patient/Patient.rs", "client_assertion", client.assertion()));
+        assertThat(patientScope.statusCode()).isEqualTo(400);
+        assertThat(patientScope.body()).contains("invalid_scope");
+        HttpResponse<String> moreThanHeld =
+                client.requestToken(Map.of("scope", "system/*.cruds", "client_assertion", client.assertion()));
+        assertThat(moreThanHeld.statusCode()).isEqualTo(400);
+        assertThat(moreThanHeld.body()).contains("invalid_scope");
+    }
+
+    @Test
+    void registeringABackendClientWithANonSystemScopeFails() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> newClient("user/*.cruds"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,254 @@
+package io.healthportal.server.security;
+
+import static io.healthportal.server.testing.AuthorizationCodeFlow.location;
+import static io.healthportal.server.testing.AuthorizationCodeFlow.query;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import io.healthportal.server.FhirServerTestBase;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.authserver.PortalRole;
+import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.testing.AuthorizationCodeFlow;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The SMART standalone launch of a patient, at the HTTP level: authorization code with PKCE, exact
+ * {@code aud} and redirect URI, the consent page, and what the resulting token reaches.
+ */
+class StandalonePatientLaunchIT extends FhirServerTestBase {
+
+    private static final String REDIRECT_URI = "http://127.0.0.1:7777/callback";
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final List<String> APP_SCOPES = List.of(
+            "openid", "fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs", "user/*.cruds");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Autowired
+    ClientRegistrations registrations;
+
+    @Autowired
+    PortalUsers users;
+
+    private String clientId;
+    private String username;
+    private String ownPatient;
+    private String otherPatient;
+    private String ownObservation;
+    private String otherObservation;
+    private AuthorizationCodeFlow browser;
+
+    @BeforeEach
+    void patientAndApp() {
+        ownPatient = createPatient("Launching");
+        otherPatient = createPatient("Someone-else");
+        ownObservation = createObservation(ownPatient);
+        otherObservation = createObservation(otherPatient);
+        username = "patient-" + UUID.randomUUID();
+        users.save(username, PASSWORD, PortalRole.PATIENT, "Patient/" + ownPatient, "Pat Launching");
+        clientId = "test-app-" + UUID.randomUUID();
+        registrations.registerPublicApp(clientId, "Test records app", REDIRECT_URI, Set.copyOf(APP_SCOPES));
+        browser = new AuthorizationCodeFlow("http://localhost:" + port);
+    }
+
+    private Map<String, String> authorizationRequest(String scope) {
+        return browser.authorizationRequest(clientId, REDIRECT_URI, scope, "state-" + UUID.randomUUID(), fhirBase());
+    }
+
+    /** Authorize → sign in → consent page. */
+    private HttpResponse<String> consentPage(Map<String, String> authorization) {
+        HttpResponse<String> toLogin = browser.authorize(authorization);
+        assertThat(location(toLogin)).endsWith("/login");
+        HttpResponse<String> signedIn = browser.signIn(username, PASSWORD);
+        HttpResponse<String> toConsent = browser.follow(signedIn);
+        assertThat(location(toConsent)).contains("/oauth2/consent");
+        HttpResponse<String> page = browser.follow(toConsent);
+        assertThat(page.statusCode()).isEqualTo(200);
+        return page;
+    }
+
+    private JsonNode launch(List<String> granted, Map<String, String> authorization) throws Exception {
+        HttpResponse<String> callback = browser.consent(consentPage(authorization), granted);
+        assertThat(location(callback)).startsWith(REDIRECT_URI + "?");
+        Map<String, String> answer = query(callback);
+        assertThat(answer.get("state")).isEqualTo(authorization.get("state"));
+        HttpResponse<String> token = browser.exchange(clientId, REDIRECT_URI, answer.get("code"), browser.verifier());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return json.readTree(token.body());
+    }
+
+    @Test
+    void thePatientsOwnRecordBecomesTheContextAndTheIdTokenNamesThem() throws Exception {
+        Map<String, String> authorization =
+                authorizationRequest("openid fhirUser launch/patient patient/Patient.rs patient/Observation.rs");
+        JsonNode token = launch(
+                List.of("fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs"), authorization);
+
+        assertThat(token.get("patient").asText()).isEqualTo(ownPatient);
+        assertThat(Set.of(token.get("scope").asText().split(" ")))
+                .containsExactlyInAnyOrder(
+                        "openid", "fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs");
+        SignedJWT accessToken = SignedJWT.parse(token.get("access_token").asText());
+        assertThat(accessToken.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(accessToken.getJWTClaimsSet().getAudience()).containsExactly(fhirBase());
+        SignedJWT idToken = SignedJWT.parse(token.get("id_token").asText());
+        assertThat(idToken.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(idToken.getJWTClaimsSet().getStringClaim("fhirUser"))
+                .isEqualTo(fhirBase() + "/Patient/" + ownPatient);
+        assertThat(idToken.getJWTClaimsSet().getAudience()).containsExactly(clientId);
+    }
+
+    @Test
+    void thePatientTokenReadsTheirOwnRecordOnlyAndSearchesAreNarrowedToIt() throws Exception {
+        String accessToken = launch(
+                        List.of("launch/patient", "patient/Patient.rs", "patient/Observation.rs"),
+                        authorizationRequest("launch/patient patient/Patient.rs patient/Observation.rs"))
+                .get("access_token")
+                .asText();
+
+        assertThat(asPatient(accessToken, "/Patient/" + ownPatient).statusCode())
+                .isEqualTo(200);
+        assertThat(asPatient(accessToken, "/Observation/" + ownObservation).statusCode())
+                .isEqualTo(200);
+        assertThat(asPatient(accessToken, "/Patient/" + otherPatient).statusCode())
+                .isEqualTo(403);
+        assertThat(asPatient(accessToken, "/Observation/" + otherObservation).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> search = asPatient(accessToken, "/Observation?code:text=launch-test");
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        Bundle found = fhirContext.newJsonParser().parseResource(Bundle.class, search.body());
+        assertThat(found.getEntry())
+                .extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactly(ownObservation);
+        assertThat(asPatient(accessToken, "/Observation?subject=Patient/" + otherPatient)
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aScopeUntickedOnTheConsentPageIsNotGranted() throws Exception {
+        JsonNode token = launch(
+                List.of("launch/patient", "patient/Patient.rs"),
+                authorizationRequest("launch/patient patient/Patient.rs patient/Observation.rs"));
+
+        assertThat(token.get("scope").asText().split(" ")).doesNotContain("patient/Observation.rs");
+        String accessToken = token.get("access_token").asText();
+        assertThat(asPatient(accessToken, "/Patient/" + ownPatient).statusCode())
+                .isEqualTo(200);
+        assertThat(asPatient(accessToken, "/Observation/" + ownObservation).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aPatientCannotGrantUserScopesEvenByPostingThem() throws Exception {
+        HttpResponse<String> page = consentPage(authorizationRequest("launch/patient patient/Patient.rs user/*.cruds"));
+        assertThat(page.body()).doesNotContain("value=\"user/*.cruds\"");
+
+        HttpResponse<String> callback =
+                browser.consent(page, List.of("launch/patient", "patient/Patient.rs", "user/*.cruds"));
+        HttpResponse<String> token =
+                browser.exchange(clientId, REDIRECT_URI, query(callback).get("code"), browser.verifier());
+        assertThat(json.readTree(token.body()).get("scope").asText().split(" "))
+                .containsExactlyInAnyOrder("launch/patient", "patient/Patient.rs");
+    }
+
+    @Test
+    void anAudienceOtherThanTheFhirBaseIsAnErrorRedirectWithState() {
+        Map<String, String> authorization = authorizationRequest("launch/patient patient/Patient.rs");
+        authorization.put("aud", fhirBase() + "/");
+
+        HttpResponse<String> response = browser.authorize(authorization);
+
+        assertThat(location(response)).startsWith(REDIRECT_URI + "?");
+        assertThat(query(response))
+                .containsEntry("error", "invalid_request")
+                .containsEntry("state", authorization.get("state"));
+        assertThat(query(response)).doesNotContainKey("code");
+    }
+
+    @Test
+    void aMissingAudienceIsAnErrorRedirect() {
+        Map<String, String> authorization = authorizationRequest("launch/patient patient/Patient.rs");
+        authorization.remove("aud");
+
+        assertThat(query(browser.authorize(authorization))).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void pkceIsRequiredAndOnlyS256() {
+        Map<String, String> withoutPkce = authorizationRequest("launch/patient patient/Patient.rs");
+        withoutPkce.remove("code_challenge");
+        withoutPkce.remove("code_challenge_method");
+        assertThat(query(browser.authorize(withoutPkce))).containsEntry("error", "invalid_request");
+
+        Map<String, String> plain = authorizationRequest("launch/patient patient/Patient.rs");
+        plain.put("code_challenge", browser.verifier());
+        plain.put("code_challenge_method", "plain");
+        assertThat(query(browser.authorize(plain))).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void anUnregisteredRedirectUriIsRefusedWithoutRedirecting() {
+        for (String redirect :
+                List.of("http://127.0.0.1:7778/callback", REDIRECT_URI + "/more", REDIRECT_URI + "?x=1")) {
+            Map<String, String> authorization = authorizationRequest("launch/patient patient/Patient.rs");
+            authorization.put("redirect_uri", redirect);
+
+            HttpResponse<String> response = browser.authorize(authorization);
+
+            assertThat(response.statusCode()).as(redirect).isEqualTo(400);
+            assertThat(response.headers().firstValue("Location")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCodeWorksOnceAndOnlyWithItsVerifier() throws Exception {
+        Map<String, String> authorization = authorizationRequest("launch/patient patient/Patient.rs");
+        HttpResponse<String> callback =
+                browser.consent(consentPage(authorization), List.of("launch/patient", "patient/Patient.rs"));
+        String code = query(callback).get("code");
+
+        AuthorizationCodeFlow other = new AuthorizationCodeFlow("http://localhost:" + port);
+        assertThat(browser.exchange(clientId, REDIRECT_URI, code, other.verifier())
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(browser.exchange(clientId, REDIRECT_URI, code, browser.verifier())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(browser.exchange(clientId, REDIRECT_URI, code, browser.verifier())
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    private HttpResponse<String> asPatient(String token, String path) {
+        return send(anonymousRequest(path).header("Authorization", "Bearer " + token));
+    }
+
+    private String createPatient(String family) {
+        Patient patient = new Patient();
+        patient.addName().setFamily(family);
+        return client().create().resource(patient).execute().getId().getIdPart();
+    }
+
+    private String createObservation(String patientId) {
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.getCode().setText("launch-test");
+        observation.setSubject(new Reference("Patient/" + patientId));
+        return client().create().resource(observation).execute().getId().getIdPart();
+    }
+}

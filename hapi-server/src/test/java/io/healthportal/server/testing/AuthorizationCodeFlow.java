@@ -1,0 +1,187 @@
+package io.healthportal.server.testing;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A person's browser going through the SMART authorization code flow at the HTTP level: one cookie
+ * jar, redirects followed by hand so each step can be looked at. The headless-browser test does the
+ * same with a real browser; this one is fast enough to check each protocol rule.
+ */
+public final class AuthorizationCodeFlow {
+
+    private final String base;
+    private final HttpClient browser;
+    private final String verifier;
+
+    public AuthorizationCodeFlow(String base) {
+        this.base = base;
+        this.browser = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    public String verifier() {
+        return verifier;
+    }
+
+    public String challenge() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The usual authorization request parameters, for a test to change before {@link #authorize}. */
+    public Map<String, String> authorizationRequest(
+            String clientId, String redirectUri, String scope, String state, String aud) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("response_type", "code");
+        parameters.put("client_id", clientId);
+        parameters.put("redirect_uri", redirectUri);
+        parameters.put("scope", scope);
+        parameters.put("state", state);
+        parameters.put("aud", aud);
+        parameters.put("code_challenge", challenge());
+        parameters.put("code_challenge_method", "S256");
+        return parameters;
+    }
+
+    public HttpResponse<String> authorize(Map<String, String> parameters) {
+        return get(base + "/oauth2/authorize?" + form(parameters));
+    }
+
+    /** Signs in on the login page the server redirected to and returns the response to the form. */
+    public HttpResponse<String> signIn(String username, String password) {
+        HttpResponse<String> page = get(base + "/login");
+        return post(base + "/login", Map.of("username", username, "password", password, "_csrf", csrf(page.body())));
+    }
+
+    /** Follows a redirect the server gave. */
+    public HttpResponse<String> follow(HttpResponse<String> redirect) {
+        String location = location(redirect);
+        return get(location.startsWith("http") ? location : base + location);
+    }
+
+    /** Submits the consent page's "allow" form with exactly {@code scopes} ticked. */
+    public HttpResponse<String> consent(HttpResponse<String> consentPage, List<String> scopes) {
+        String html = consentPage.body();
+        StringBuilder body = new StringBuilder()
+                .append("client_id=")
+                .append(encode(hidden(html, "client_id")))
+                .append("&state=")
+                .append(encode(hidden(html, "state")))
+                .append("&_csrf=")
+                .append(encode(csrf(html)));
+        scopes.forEach(scope -> body.append("&scope=").append(encode(scope)));
+        return send(HttpRequest.newBuilder(URI.create(base + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    /** Exchanges a code at the token endpoint as a public client. */
+    public HttpResponse<String> exchange(String clientId, String redirectUri, String code, String codeVerifier) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("grant_type", "authorization_code");
+        parameters.put("code", code);
+        parameters.put("redirect_uri", redirectUri);
+        parameters.put("client_id", clientId);
+        parameters.put("code_verifier", codeVerifier);
+        return send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))));
+    }
+
+    public static String location(HttpResponse<String> response) {
+        return response.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new AssertionError(
+                        "Expected a redirect, got " + response.statusCode() + ": " + response.body()));
+    }
+
+    /** The query parameters of a redirect's location. */
+    public static Map<String, String> query(HttpResponse<String> redirect) {
+        String location = location(redirect);
+        int question = location.indexOf('?');
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (question < 0) {
+            return parameters;
+        }
+        for (String pair : location.substring(question + 1).split("&")) {
+            int equals = pair.indexOf('=');
+            parameters.put(
+                    URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        return parameters;
+    }
+
+    private HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html"));
+    }
+
+    private HttpResponse<String> post(String url, Map<String, String> parameters) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String csrf(String html) {
+        return hidden(html, "_csrf");
+    }
+
+    private static String hidden(String html, String name) {
+        Matcher matcher = Pattern.compile("name=\"" + Pattern.quote(name) + "\"\\s+value=\"([^\"]*)\"")
+                .matcher(html);
+        if (!matcher.find()) {
+            throw new AssertionError("No hidden field " + name + " in: " + html);
+        }
+        return matcher.group(1).replace("&amp;", "&");
+    }
+
+    private static String form(Map<String, String> parameters) {
+        return parameters.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
