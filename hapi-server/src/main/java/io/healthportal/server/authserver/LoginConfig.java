@@ -8,7 +8,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Everything outside the authorization server's endpoints and {@code /fhir}: the login and consent
- * pages (a session, a form login, CSRF tokens) and the probes, which stay open.
+ * pages (a session, a form login, CSRF tokens), and the probes and metrics, which stay open.
  */
 @Configuration(proxyBeanMethods = false)
 class LoginConfig {
@@ -18,7 +18,14 @@ class LoginConfig {
     SecurityFilterChain loginFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(
-                                AuthorizationServerConfig.LOGIN_PAGE, "/error", "/livez", "/readyz", "/auth.css")
+                                AuthorizationServerConfig.LOGIN_PAGE,
+                                "/error",
+                                "/livez",
+                                "/readyz",
+                                "/auth.css",
+                                // Served only on the management port, where only health and prometheus
+                                // are exposed (management.endpoints.web.exposure); the rest answer 404.
+                                "/actuator/**")
                         .permitAll()
                         .anyRequest()
                         .authenticated())

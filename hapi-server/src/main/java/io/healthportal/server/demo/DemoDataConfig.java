@@ -2,6 +2,9 @@ package io.healthportal.server.demo;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.config.PortalProperties;
 import java.util.Arrays;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
@@ -28,5 +31,16 @@ class DemoDataConfig {
                     + "' profile: demo data and demo logins are for the embedded default only");
         }
         return new DemoDataLoader(properties, systemDao, daoRegistry);
+    }
+
+    @Bean
+    DemoLogins demoLogins(
+            DemoDataLoader loader,
+            DaoRegistry daoRegistry,
+            PortalUsers users,
+            ClientRegistrations clients,
+            PortalProperties portal) {
+        // Depends on the loader so that its production-profile refusal applies to the logins too.
+        return new DemoLogins(daoRegistry, users, clients, portal.issuerUrl() + "/demo-app/callback");
     }
 }

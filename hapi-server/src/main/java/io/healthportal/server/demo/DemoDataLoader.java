@@ -14,13 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
 
 /**
  * Fills an empty database with the demo patients, practitioners, clinics and slots on first start.
  * It runs before the server reports ready, so the launcher prints its URLs only once the data is
  * there. A database that holds any Patient is left alone.
  */
-class DemoDataLoader implements ApplicationRunner {
+class DemoDataLoader implements ApplicationRunner, Ordered {
+
+    static final int ORDER = 0;
 
     private static final Logger log = LoggerFactory.getLogger(DemoDataLoader.class);
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -33,6 +36,11 @@ class DemoDataLoader implements ApplicationRunner {
         this.properties = properties;
         this.systemDao = systemDao;
         this.daoRegistry = daoRegistry;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
     }
 
     @Override

@@ -516,6 +516,7 @@ class SearchIT extends FhirApiTestBase {
         try (Socket socket = new Socket("localhost", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nAccept: " + FHIR_JSON
+                            + "\r\nAuthorization: Bearer " + systemClient.accessToken()
                             + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();

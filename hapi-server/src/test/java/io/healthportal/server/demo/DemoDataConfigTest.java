@@ -6,6 +6,9 @@ import static org.mockito.Mockito.mock;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.config.PortalProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,15 +22,20 @@ class DemoDataConfigTest {
             // DaoRegistry autowires a FhirContext even when mocked.
             .withBean(FhirContext.class, FhirContext::forR4Cached)
             .withBean(DaoRegistry.class, () -> mock(DaoRegistry.class))
+            .withBean(PortalUsers.class, () -> mock(PortalUsers.class))
+            .withBean(ClientRegistrations.class, () -> mock(ClientRegistrations.class))
             .withPropertyValues(
+                    "portal.public-base-url=http://localhost:8080",
+                    "portal.data-dir=/tmp/unused",
                     "portal.demo-data.patients=3",
                     "portal.demo-data.resources-per-patient=30",
                     "portal.demo-data.seed=1");
 
     @Test
-    void embeddedDefaultWithDemoDataEnabledGetsTheLoader() {
+    void embeddedDefaultWithDemoDataEnabledGetsTheLoaderAndTheDemoLogins() {
         runner.withPropertyValues("portal.demo-data.enabled=true")
-                .run(context -> assertThat(context).hasSingleBean(DemoDataLoader.class));
+                .run(context ->
+                        assertThat(context).hasSingleBean(DemoDataLoader.class).hasSingleBean(DemoLogins.class));
     }
 
     @Test
@@ -42,12 +50,14 @@ class DemoDataConfigTest {
     }
 
     @Test
-    void demoDataDisabledMeansNoLoader() {
+    void demoDataDisabledMeansNoLoaderAndNoDemoLogins() {
         runner.withPropertyValues("portal.demo-data.enabled=false")
-                .run(context -> assertThat(context).doesNotHaveBean(DemoDataLoader.class));
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean(DemoDataLoader.class)
+                        .doesNotHaveBean(DemoLogins.class));
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(DemoDataProperties.class)
+    @EnableConfigurationProperties({DemoDataProperties.class, PortalProperties.class})
     static class Properties {}
 }

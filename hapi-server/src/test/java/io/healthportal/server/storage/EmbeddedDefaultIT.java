@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import com.nimbusds.jose.jwk.JWKSet;
 import io.healthportal.server.HapiServerApplication;
 import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.authserver.PortalRole;
+import io.healthportal.server.authserver.PortalUser;
+import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.testing.BackendServicesTestClient;
 import io.healthportal.server.testing.BearerTokenClientInterceptor;
 import io.healthportal.server.testing.FreePort;
@@ -46,6 +50,7 @@ class EmbeddedDefaultIT {
         IdType stored;
         Path cluster = dataDir.resolve("postgres");
         String postgresBinary;
+        String signingKey;
         try (ConfigurableApplicationContext first = start()) {
             assertThat(patientCount(first))
                     .as("demo patients loaded on first start")
@@ -58,11 +63,30 @@ class EmbeddedDefaultIT {
                     .setStatus(Narrative.NarrativeStatus.GENERATED)
                     .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">Likes " + word + "</div>");
             stored = (IdType) client(first).create().resource(patient).execute().getId();
+            signingKey = first.getBean(JWKSet.class).getKeys().get(0).getKeyID();
+            PortalUser demoPatient =
+                    first.getBean(PortalUsers.class).find("patient").orElseThrow();
+            assertThat(demoPatient.role()).isEqualTo(PortalRole.PATIENT);
+            assertThat(client(first)
+                            .read()
+                            .resource(Patient.class)
+                            .withId(demoPatient.fhirUser())
+                            .execute()
+                            .getIdElement()
+                            .getIdPart())
+                    .as("the demo patient login is linked to a demo patient")
+                    .isEqualTo(demoPatient.fhirUserId());
         }
+        assertThat(dataDir.resolve("auth/signing-keys.p12"))
+                .as("signing key store created once")
+                .exists();
         ProcessHandle leftover = startLeftoverPostmaster(postgresBinary, cluster);
 
         try (ConfigurableApplicationContext second = start()) {
             assertThat(leftover.isAlive()).as("left-over postmaster stopped").isFalse();
+            assertThat(second.getBean(JWKSet.class).getKeys().get(0).getKeyID())
+                    .as("the signing key survives a restart")
+                    .isEqualTo(signingKey);
             Patient readBack = client(second)
                     .read()
                     .resource(Patient.class)

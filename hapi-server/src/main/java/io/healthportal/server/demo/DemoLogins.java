@@ -1,0 +1,112 @@
+package io.healthportal.server.demo;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.authserver.PortalRole;
+import io.healthportal.server.authserver.PortalUsers;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+
+/**
+ * The demo logins of the embedded default, provisioned after the demo data on every start: two
+ * patients (the first demo patients by id), a clinician, a receptionist and an administrator (the first
+ * demo practitioner), each with a documented demo password, and a demo public SMART app. They exist
+ * only where demo data does; the {@code postgres} profile refuses both.
+ */
+class DemoLogins implements ApplicationRunner, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoLogins.class);
+
+    /** A demo login; printed by {@code ./portal} and documented in the README. */
+    record Login(String username, String password, PortalRole role) {}
+
+    static final List<Login> PATIENTS = List.of(
+            new Login("patient", "patient-demo", PortalRole.PATIENT),
+            new Login("patient2", "patient2-demo", PortalRole.PATIENT));
+    static final List<Login> STAFF = List.of(
+            new Login("clinician", "clinician-demo", PortalRole.PRACTITIONER),
+            new Login("reception", "reception-demo", PortalRole.RECEPTIONIST),
+            new Login("admin", "admin-demo", PortalRole.ADMINISTRATOR));
+
+    static final String DEMO_APP = "demo-app";
+    static final Set<String> DEMO_APP_SCOPES = Set.of(
+            "openid",
+            "fhirUser",
+            "launch/patient",
+            "patient/*.rs",
+            "patient/Patient.rs",
+            "patient/Observation.rs",
+            "patient/Condition.rs",
+            "patient/Appointment.rs",
+            "user/*.rs");
+
+    private final DaoRegistry daoRegistry;
+    private final PortalUsers users;
+    private final ClientRegistrations clients;
+    private final String demoAppRedirectUri;
+
+    DemoLogins(DaoRegistry daoRegistry, PortalUsers users, ClientRegistrations clients, String demoAppRedirectUri) {
+        this.daoRegistry = daoRegistry;
+        this.users = users;
+        this.clients = clients;
+        this.demoAppRedirectUri = demoAppRedirectUri;
+    }
+
+    @Override
+    public int getOrder() {
+        return DemoDataLoader.ORDER + 1;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        List<IBaseResource> patients = first("Patient", PATIENTS.size());
+        for (int i = 0; i < patients.size(); i++) {
+            Patient patient = (Patient) patients.get(i);
+            save(PATIENTS.get(i), "Patient/" + patient.getIdElement().getIdPart(), name(patient.getNameFirstRep()));
+        }
+        List<IBaseResource> practitioners = first("Practitioner", 1);
+        if (!practitioners.isEmpty()) {
+            Practitioner practitioner = (Practitioner) practitioners.get(0);
+            for (Login login : STAFF) {
+                save(
+                        login,
+                        "Practitioner/" + practitioner.getIdElement().getIdPart(),
+                        name(practitioner.getNameFirstRep()));
+            }
+        }
+        clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, DEMO_APP_SCOPES);
+        log.warn(
+                "Demo logins provisioned for {} people and the public client '{}' (embedded default only)",
+                patients.size() + (practitioners.isEmpty() ? 0 : STAFF.size()),
+                DEMO_APP);
+    }
+
+    private void save(Login login, String fhirUser, String displayName) {
+        users.save(login.username(), login.password(), login.role(), fhirUser, displayName);
+    }
+
+    private List<IBaseResource> first(String type, int count) {
+        SearchParameterMap map =
+                SearchParameterMap.newSynchronous().setCount(count).setSort(new SortSpec("_id"));
+        return daoRegistry
+                .getResourceDao(type)
+                .search(map, new SystemRequestDetails())
+                .getResources(0, count);
+    }
+
+    private static String name(HumanName name) {
+        return name.isEmpty() ? "Demo user" : name.getNameAsSingleString();
+    }
+}
