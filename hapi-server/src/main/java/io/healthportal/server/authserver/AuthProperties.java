@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -18,6 +19,10 @@ import org.springframework.validation.annotation.Validated;
  *     default does this once under {@code ./data}; production mounts its key store from a secret)
  * @param userAccessTokenLifetime how long an access token issued to an app acting for a person lives
  * @param backendAccessTokenLifetime how long a Backend Services access token lives
+ * @param refreshTokenLifetime how long a refresh token lives (SMART: at least 90 days for offline
+ *     access); each use replaces it with a new one
+ * @param revocationCheckInterval how long {@code /fhir} may go on trusting its last look at whether an
+ *     access token is still active (revoked, client or user gone); at most a minute, 0 looks every time
  */
 @Validated
 @ConfigurationProperties("portal.auth")
@@ -27,4 +32,6 @@ public record AuthProperties(
         String activeKeyAlias,
         boolean createKeyStoreIfMissing,
         @NotNull Duration userAccessTokenLifetime,
-        @NotNull Duration backendAccessTokenLifetime) {}
+        @NotNull Duration backendAccessTokenLifetime,
+        @NotNull Duration refreshTokenLifetime,
+        @NotNull @DurationMax(minutes = 1) Duration revocationCheckInterval) {}

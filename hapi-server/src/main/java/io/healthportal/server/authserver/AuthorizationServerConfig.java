@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -45,8 +46,11 @@ import org.springframework.security.oauth2.server.authorization.client.JdbcRegis
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AuthorizationConsentAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -206,8 +210,9 @@ class AuthorizationServerConfig {
     }
 
     @Bean
-    ClientRegistrations clientRegistrations(RegisteredClientRepository clients, AuthProperties properties) {
-        return new ClientRegistrations(clients, properties);
+    ClientRegistrations clientRegistrations(
+            RegisteredClientRepository clients, AuthProperties properties, PasswordEncoder passwordEncoder) {
+        return new ClientRegistrations(clients, properties, passwordEncoder);
     }
 
     @Bean
@@ -253,6 +258,18 @@ class AuthorizationServerConfig {
             PortalProperties portal, JWKSet signingKeys, PortalUsers users) {
         return new SmartTokenCustomizer(
                 portal.fhirBaseUrl(), signingKeys.getKeys().get(0).getKeyID(), users);
+    }
+
+    /**
+     * Signed JWT access and ID tokens with the SMART claims, and refresh tokens only where SMART allows
+     * them.
+     */
+    @Bean
+    OAuth2TokenGenerator<?> tokenGenerator(
+            JWKSource<SecurityContext> jwkSource, OAuth2TokenCustomizer<JwtEncodingContext> smartTokenCustomizer) {
+        JwtGenerator jwts = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
+        jwts.setJwtCustomizer(smartTokenCustomizer);
+        return new DelegatingOAuth2TokenGenerator(jwts, new SmartRefreshTokenGenerator());
     }
 
     /** The issuer is the public base URL; every endpoint hangs off it. */

@@ -3,6 +3,7 @@ package io.healthportal.server.authserver;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -20,10 +21,13 @@ public class ClientRegistrations {
 
     private final RegisteredClientRepository clients;
     private final AuthProperties properties;
+    private final PasswordEncoder passwordEncoder;
 
-    ClientRegistrations(RegisteredClientRepository clients, AuthProperties properties) {
+    ClientRegistrations(
+            RegisteredClientRepository clients, AuthProperties properties, PasswordEncoder passwordEncoder) {
         this.clients = clients;
         this.properties = properties;
+        this.passwordEncoder = passwordEncoder;
     }
 
     /**
@@ -71,6 +75,34 @@ public class ClientRegistrations {
                         .build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(properties.userAccessTokenLifetime())
+                        .build())
+                .build());
+    }
+
+    /**
+     * A confidential SMART app with a client secret (HTTP Basic at the token endpoint), stored only as
+     * its bcrypt hash: authorization code with PKCE, one exact redirect URI, consent asked, and refresh
+     * tokens (rotated on each use) when it is granted {@code offline_access} or {@code online_access}.
+     */
+    public void registerConfidentialApp(
+            String clientId, String name, String rawSecret, String redirectUri, Set<String> scopes) {
+        save(RegisteredClient.withId(existingIdOr(clientId))
+                .clientId(clientId)
+                .clientName(name)
+                .clientSecret(passwordEncoder.encode(rawSecret))
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUri(redirectUri)
+                .scopes(s -> s.addAll(scopes))
+                .clientSettings(ClientSettings.builder()
+                        .requireProofKey(true)
+                        .requireAuthorizationConsent(true)
+                        .build())
+                .tokenSettings(TokenSettings.builder()
+                        .accessTokenTimeToLive(properties.userAccessTokenLifetime())
+                        .refreshTokenTimeToLive(properties.refreshTokenLifetime())
+                        .reuseRefreshTokens(false)
                         .build())
                 .build());
     }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
+import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2DeviceCode;
@@ -49,7 +50,13 @@ class HashedTokenAuthorizationService extends JdbcOAuth2AuthorizationService {
             return super.findByToken(token, tokenType);
         }
         String digest = digest(token);
-        OAuth2Authorization found = super.findByToken(digest, tokenType);
+        OAuth2Authorization found;
+        try {
+            found = super.findByToken(digest, tokenType);
+        } catch (DataRetrievalFailureException clientGone) {
+            // Spring cannot read back an authorization whose client has been deleted: it grants nothing.
+            return null;
+        }
         if (found == null) {
             return null;
         }

@@ -23,6 +23,9 @@ class LoginConfig {
                                 "/livez",
                                 "/readyz",
                                 "/auth.css",
+                                // The embedded default's demo SMART app: an app of its own, not a portal page.
+                                "/demo-app",
+                                "/demo-app/**",
                                 // Served only on the management port, where only health and prometheus
                                 // are exposed (management.endpoints.web.exposure); the rest answer 404.
                                 "/actuator/**")

@@ -41,6 +41,6 @@ class DemoDataConfig {
             ClientRegistrations clients,
             PortalProperties portal) {
         // Depends on the loader so that its production-profile refusal applies to the logins too.
-        return new DemoLogins(daoRegistry, users, clients, portal.issuerUrl() + "/demo-app/callback");
+        return new DemoLogins(daoRegistry, users, clients, DemoAppController.redirectUri(portal.issuerUrl()));
     }
 }

@@ -5,6 +5,8 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.healthportal.server.authserver.AuthProperties;
+import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.config.PortalProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +22,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -27,7 +31,7 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 /**
  * {@code /fhir} as an OAuth resource server: every request needs a valid access token from this
  * server's authorization server, except the CapabilityStatement and the SMART configuration. A
- * missing, expired, malformed, unsigned, wrongly signed or wrong-audience token is a 401 with
+ * missing, expired, malformed, unsigned, wrongly signed, wrong-audience or revoked token is a 401 with
  * {@code WWW-Authenticate}; what a valid token may do is decided inside HAPI by
  * {@link SmartAuthorizationInterceptor}. No setting turns this off.
  */
@@ -56,7 +60,13 @@ class FhirResourceServerConfig {
 
     /** Verifies the access tokens this server signed (RS256) and that they are for this FHIR base. */
     @Bean
-    JwtDecoder accessTokenDecoder(JWKSource<SecurityContext> signingKeys, PortalProperties portal) {
+    JwtDecoder accessTokenDecoder(
+            JWKSource<SecurityContext> signingKeys,
+            PortalProperties portal,
+            OAuth2AuthorizationService authorizations,
+            RegisteredClientRepository clients,
+            PortalUsers users,
+            AuthProperties auth) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, signingKeys));
         processor.setJWTClaimsSetVerifier((claims, context) -> {});
@@ -67,7 +77,9 @@ class FhirResourceServerConfig {
                 (Jwt jwt) -> jwt.getAudience() != null && jwt.getAudience().contains(fhirBase)
                         ? OAuth2TokenValidatorResult.success()
                         : OAuth2TokenValidatorResult.failure(new OAuth2Error(
-                                OAuth2ErrorCodes.INVALID_TOKEN, "The token is not for this FHIR server", null))));
+                                OAuth2ErrorCodes.INVALID_TOKEN, "The token is not for this FHIR server", null)),
+                // Last: only a token that passed every other check costs a lookup.
+                new IssuedTokenValidator(authorizations, clients, users, auth.revocationCheckInterval())));
         return decoder;
     }
 }

@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.UriType;
 
 /**
  * Declares SMART on FHIR in the CapabilityStatement: the security service and the {@code oauth-uris}
- * extension naming the authorization and token endpoints.
+ * extension naming the authorization, token, revocation and introspection endpoints.
  */
 @Interceptor
 class SmartCapabilitiesInterceptor {
@@ -38,6 +38,8 @@ class SmartCapabilitiesInterceptor {
             Extension uris = security.addExtension().setUrl(OAUTH_URIS);
             uris.addExtension("authorize", new UriType(endpoints.authorize()));
             uris.addExtension("token", new UriType(endpoints.token()));
+            uris.addExtension("revoke", new UriType(endpoints.revoke()));
+            uris.addExtension("introspect", new UriType(endpoints.introspect()));
         }
     }
 }

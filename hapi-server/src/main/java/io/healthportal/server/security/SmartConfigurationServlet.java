@@ -20,9 +20,11 @@ class SmartConfigurationServlet extends HttpServlet {
     static final List<String> CAPABILITIES = List.of(
             "launch-standalone",
             "client-public",
+            "client-confidential-symmetric",
             "client-confidential-asymmetric",
             "sso-openid-connect",
             "context-standalone-patient",
+            "permission-offline",
             "permission-patient",
             "permission-user",
             "permission-v1",
@@ -32,6 +34,8 @@ class SmartConfigurationServlet extends HttpServlet {
             "openid",
             "fhirUser",
             "launch/patient",
+            "offline_access",
+            "online_access",
             "patient/*.rs",
             "patient/*.read",
             "user/*.cruds",
@@ -49,8 +53,11 @@ class SmartConfigurationServlet extends HttpServlet {
         configuration.put("jwks_uri", endpoints.jwks());
         configuration.put("authorization_endpoint", endpoints.authorize());
         configuration.put("token_endpoint", endpoints.token());
-        configuration.put("grant_types_supported", List.of("authorization_code", "client_credentials"));
-        configuration.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+        configuration.put("revocation_endpoint", endpoints.revoke());
+        configuration.put("introspection_endpoint", endpoints.introspect());
+        configuration.put(
+                "grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token"));
+        configuration.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "private_key_jwt"));
         configuration.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
         configuration.put("scopes_supported", SCOPES);
         configuration.put("response_types_supported", List.of("code"));

@@ -4,7 +4,8 @@ import io.healthportal.server.config.PortalProperties;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 
 /** The authorization server's public endpoint URLs, all derived from {@code portal.public-base-url}. */
-record SmartEndpoints(String issuer, String fhirBase, String authorize, String token, String jwks) {
+record SmartEndpoints(
+        String issuer, String fhirBase, String authorize, String token, String jwks, String revoke, String introspect) {
 
     static SmartEndpoints of(PortalProperties portal, AuthorizationServerSettings settings) {
         String issuer = portal.issuerUrl();
@@ -13,6 +14,8 @@ record SmartEndpoints(String issuer, String fhirBase, String authorize, String t
                 portal.fhirBaseUrl(),
                 issuer + settings.getAuthorizationEndpoint(),
                 issuer + settings.getTokenEndpoint(),
-                issuer + settings.getJwkSetEndpoint());
+                issuer + settings.getJwkSetEndpoint(),
+                issuer + settings.getTokenRevocationEndpoint(),
+                issuer + settings.getTokenIntrospectionEndpoint());
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * SMART Backend Services: {@code client_credentials} with a signed client assertion and no
@@ -31,6 +32,9 @@ class BackendServicesIT extends FhirServerTestBase {
 
     @Autowired
     ClientRegistrations registrations;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private BackendServicesTestClient newClient(String... scopes) {
         return BackendServicesTestClient.register(
@@ -144,6 +148,55 @@ class BackendServicesIT extends FhirServerTestBase {
                 client.requestToken(Map.of("scope", "system/*.cruds", "client_assertion", client.assertion()));
         assertThat(moreThanHeld.statusCode()).isEqualTo(400);
         assertThat(moreThanHeld.body()).contains("invalid_scope");
+    }
+
+    @Test
+    void aRevokedTokenStopsWorkingOnFhir() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        String token = client.accessToken();
+        assertThat(readPatients(token).statusCode()).isEqualTo(200);
+
+        assertThat(client.revoke(token).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> afterwards = readPatients(token);
+        assertThat(afterwards.statusCode()).isEqualTo(401);
+        assertThat(afterwards.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+    }
+
+    @Test
+    void introspectionDescribesAnActiveTokenAndSaysOnlyActiveFalseOnceItIsRevoked() throws Exception {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        String token = client.accessToken();
+
+        HttpResponse<String> active = client.introspect(token);
+        assertThat(active.statusCode()).as(active.body()).isEqualTo(200);
+        JsonNode description = json.readTree(active.body());
+        assertThat(description.get("active").asBoolean()).isTrue();
+        assertThat(description.get("scope").asText()).isEqualTo("system/Patient.rs");
+        assertThat(description.get("client_id").asText()).isEqualTo(client.clientId());
+
+        client.revoke(token);
+        HttpResponse<String> inactive = client.introspect(token);
+        assertThat(inactive.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(inactive.body())).isEqualTo(json.readTree("{\"active\":false}"));
+        assertThat(json.readTree(client.introspect("not-a-token-we-issued").body()))
+                .isEqualTo(json.readTree("{\"active\":false}"));
+    }
+
+    @Test
+    void aTokenWhoseClientIsNoLongerRegisteredStopsWorking() {
+        BackendServicesTestClient client = newClient("system/Patient.rs");
+        String token = client.accessToken();
+        assertThat(readPatients(token).statusCode()).isEqualTo(200);
+
+        jdbc.update("DELETE FROM oauth2_registered_client WHERE client_id = ?", client.clientId());
+
+        assertThat(readPatients(token).statusCode()).isEqualTo(401);
+    }
+
+    private HttpResponse<String> readPatients(String token) {
+        return send(anonymousRequest("/Patient?_count=1").header("Authorization", "Bearer " + token));
     }
 
     @Test

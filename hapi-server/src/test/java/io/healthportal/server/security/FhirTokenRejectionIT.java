@@ -21,6 +21,12 @@ import java.util.Date;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 /**
  * {@code /fhir} answers 401 with {@code WWW-Authenticate} to every request whose token is missing or
@@ -30,6 +36,12 @@ class FhirTokenRejectionIT extends FhirServerTestBase {
 
     @Autowired
     JWKSet signingKeys;
+
+    @Autowired
+    OAuth2AuthorizationService authorizations;
+
+    @Autowired
+    RegisteredClientRepository clients;
 
     @Test
     void aRequestWithoutATokenIs401WithWwwAuthenticate() {
@@ -74,29 +86,53 @@ class FhirTokenRejectionIT extends FhirServerTestBase {
     @Test
     void anExpiredTokenIs401() throws Exception {
         Instant past = Instant.now().minus(Duration.ofHours(2));
-        assertRejected(sign(
+        assertRejected(issued(sign(
                 validClaims(c -> c.issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(300)))),
-                serverKey()));
+                serverKey())));
     }
 
     @Test
     void aTokenForAnotherAudienceIs401() throws Exception {
-        assertRejected(sign(validClaims(c -> c.audience("https://other.example/fhir")), serverKey()));
-        assertRejected(sign(validClaims(c -> c.audience(fhirBase() + "/")), serverKey()));
+        assertRejected(issued(sign(validClaims(c -> c.audience("https://other.example/fhir")), serverKey())));
+        assertRejected(issued(sign(validClaims(c -> c.audience(fhirBase() + "/")), serverKey())));
     }
 
     @Test
     void aTokenFromAnotherIssuerIs401() throws Exception {
-        assertRejected(sign(validClaims(c -> c.issuer("https://other.example")), serverKey()));
+        assertRejected(issued(sign(validClaims(c -> c.issuer("https://other.example")), serverKey())));
     }
 
     @Test
     void theClaimsUsedAboveAreAcceptedWhenSignedByTheServer() throws Exception {
         // Guards the tests above: they fail for the one thing each changes, not for the rest.
-        String token = sign(validClaims(c -> {}), serverKey());
+        String token = issued(sign(validClaims(c -> {}), serverKey()));
         assertThat(send(anonymousRequest("/Patient?_count=1").header("Authorization", "Bearer " + token))
                         .statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aTokenSignedByTheServerKeyButNeverIssuedIs401() throws Exception {
+        assertRejected(sign(validClaims(c -> {}), serverKey()));
+    }
+
+    /**
+     * Records a token minted here as if the token endpoint had issued it to the tests' system client, so
+     * that each test above fails for the one claim it changes.
+     */
+    private String issued(String jwt) throws Exception {
+        JWTClaimsSet claims = SignedJWT.parse(jwt).getJWTClaimsSet();
+        RegisteredClient client = clients.findByClientId(systemClient.clientId());
+        authorizations.save(OAuth2Authorization.withRegisteredClient(client)
+                .principalName(client.getClientId())
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .token(new OAuth2AccessToken(
+                        OAuth2AccessToken.TokenType.BEARER,
+                        jwt,
+                        claims.getIssueTime().toInstant(),
+                        claims.getExpirationTime().toInstant()))
+                .build());
+        return jwt;
     }
 
     private void assertRejected(String token) {

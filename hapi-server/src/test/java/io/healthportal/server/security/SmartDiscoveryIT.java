@@ -33,14 +33,18 @@ class SmartDiscoveryIT extends FhirServerTestBase {
         assertThat(configuration.get("authorization_endpoint").asText()).isEqualTo(issuer() + "/oauth2/authorize");
         assertThat(configuration.get("token_endpoint").asText()).isEqualTo(issuer() + "/oauth2/token");
         assertThat(configuration.get("jwks_uri").asText()).isEqualTo(issuer() + "/oauth2/jwks");
+        assertThat(configuration.get("revocation_endpoint").asText()).isEqualTo(issuer() + "/oauth2/revoke");
+        assertThat(configuration.get("introspection_endpoint").asText()).isEqualTo(issuer() + "/oauth2/introspect");
         assertThat(texts(configuration.get("code_challenge_methods_supported"))).containsExactly("S256");
         assertThat(texts(configuration.get("token_endpoint_auth_signing_alg_values_supported")))
                 .containsExactlyInAnyOrder("RS384", "ES384");
         assertThat(texts(configuration.get("grant_types_supported")))
-                .containsExactlyInAnyOrder("authorization_code", "client_credentials");
+                .containsExactlyInAnyOrder("authorization_code", "client_credentials", "refresh_token");
+        assertThat(texts(configuration.get("token_endpoint_auth_methods_supported")))
+                .containsExactlyInAnyOrder("client_secret_basic", "private_key_jwt");
         assertThat(texts(configuration.get("capabilities")))
                 .contains("launch-standalone", "context-standalone-patient", "permission-v2", "permission-v1")
-                .doesNotContain("launch-ehr", "permission-offline", "authorize-post");
+                .doesNotContain("launch-ehr", "authorize-post", "context-ehr-patient");
     }
 
     @Test
@@ -83,6 +87,9 @@ class SmartDiscoveryIT extends FhirServerTestBase {
         assertThat(uris.getExtensionByUrl("authorize").getValue().primitiveValue())
                 .isEqualTo(issuer() + "/oauth2/authorize");
         assertThat(uris.getExtensionByUrl("token").getValue().primitiveValue()).isEqualTo(issuer() + "/oauth2/token");
+        assertThat(uris.getExtensionByUrl("revoke").getValue().primitiveValue()).isEqualTo(issuer() + "/oauth2/revoke");
+        assertThat(uris.getExtensionByUrl("introspect").getValue().primitiveValue())
+                .isEqualTo(issuer() + "/oauth2/introspect");
     }
 
     private static java.util.List<String> texts(JsonNode array) {

@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The SMART standalone launch of a patient, at the HTTP level: authorization code with PKCE, exact
@@ -43,6 +44,9 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
 
     @Autowired
     PortalUsers users;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private String clientId;
     private String username;
@@ -232,6 +236,35 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
         assertThat(browser.exchange(clientId, REDIRECT_URI, code, browser.verifier())
                         .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void theAuthorizationTablesHoldNoCodeOrTokenInPlainText() throws Exception {
+        Map<String, String> authorization = authorizationRequest("openid fhirUser launch/patient patient/Patient.rs");
+        HttpResponse<String> callback = browser.consent(
+                consentPage(authorization), List.of("fhirUser", "launch/patient", "patient/Patient.rs"));
+        String code = query(callback).get("code");
+        JsonNode token = json.readTree(browser.exchange(clientId, REDIRECT_URI, code, browser.verifier())
+                .body());
+
+        String dump = jdbc.queryForList("SELECT * FROM oauth2_authorization").stream()
+                .flatMap(row -> row.values().stream())
+                .map(String::valueOf)
+                .reduce("", String::concat);
+        assertThat(dump)
+                .contains(HashedTokenDigest.of(code))
+                .doesNotContain(code)
+                .doesNotContain(token.get("access_token").asText())
+                .doesNotContain(token.get("id_token").asText());
+    }
+
+    /** The digest the store keeps, computed independently here. */
+    private static final class HashedTokenDigest {
+        static String of(String value) throws Exception {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        }
     }
 
     private HttpResponse<String> asPatient(String token, String path) {

@@ -11,10 +11,12 @@ import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUser;
 import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.testing.AuthorizationCodeFlow;
 import io.healthportal.server.testing.BackendServicesTestClient;
 import io.healthportal.server.testing.BearerTokenClientInterceptor;
 import io.healthportal.server.testing.FreePort;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +78,7 @@ class EmbeddedDefaultIT {
                             .getIdPart())
                     .as("the demo patient login is linked to a demo patient")
                     .isEqualTo(demoPatient.fhirUserId());
+            assertDemoAppShowsTheDemoPatientsRecord(first, demoPatient);
         }
         assertThat(dataDir.resolve("auth/signing-keys.p12"))
                 .as("signing key store created once")
@@ -106,6 +109,30 @@ class EmbeddedDefaultIT {
                     .containsExactly(stored.getIdPart());
         }
         assertThat(Files.exists(cluster.resolve("postmaster.pid"))).isFalse();
+    }
+
+    /** The demo SMART app, driven as a browser would: sign in as the demo patient, allow, see the record. */
+    private static void assertDemoAppShowsTheDemoPatientsRecord(
+            ConfigurableApplicationContext context, PortalUser user) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
+        HttpResponse<String> toPortal = browser.open("http://localhost:" + port + "/demo-app/launch");
+        assertThat(AuthorizationCodeFlow.location(toPortal)).contains("/oauth2/authorize?");
+        assertThat(AuthorizationCodeFlow.location(browser.follow(toPortal))).endsWith("/login");
+        HttpResponse<String> consentPage = browser.follow(browser.follow(browser.signIn("patient", "patient-demo")));
+        assertThat(consentPage.body()).contains("Allow Demo patient app to use your record?");
+        HttpResponse<String> callback = browser.consent(
+                consentPage, List.of("fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs"));
+        HttpResponse<String> appPage = browser.follow(callback);
+        assertThat(appPage.statusCode()).isEqualTo(200);
+        Patient patient = client(context)
+                .read()
+                .resource(Patient.class)
+                .withId(user.fhirUser())
+                .execute();
+        assertThat(appPage.body())
+                .contains("Patient/" + user.fhirUserId())
+                .contains(patient.getNameFirstRep().getFamily());
     }
 
     /**

@@ -70,6 +70,11 @@ public final class AuthorizationCodeFlow {
         return parameters;
     }
 
+    /** Opens a page as the browser would. */
+    public HttpResponse<String> open(String url) {
+        return get(url);
+    }
+
     public HttpResponse<String> authorize(Map<String, String> parameters) {
         return get(base + "/oauth2/authorize?" + form(parameters));
     }
@@ -113,6 +118,37 @@ public final class AuthorizationCodeFlow {
         parameters.put("code_verifier", codeVerifier);
         return send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))));
+    }
+
+    /** Exchanges a code at the token endpoint as a confidential client (HTTP Basic). */
+    public HttpResponse<String> exchange(
+            String clientId, String secret, String redirectUri, String code, String codeVerifier) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("grant_type", "authorization_code");
+        parameters.put("code", code);
+        parameters.put("redirect_uri", redirectUri);
+        parameters.put("code_verifier", codeVerifier);
+        return tokenRequest(clientId, secret, parameters);
+    }
+
+    /** Uses a refresh token as a confidential client; {@code scope} may be null. */
+    public HttpResponse<String> refresh(String clientId, String secret, String refreshToken, String scope) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("grant_type", "refresh_token");
+        parameters.put("refresh_token", refreshToken);
+        if (scope != null) {
+            parameters.put("scope", scope);
+        }
+        return tokenRequest(clientId, secret, parameters);
+    }
+
+    private HttpResponse<String> tokenRequest(String clientId, String secret, Map<String, String> parameters) {
+        String basic = Base64.getEncoder()
+                .encodeToString((encode(clientId) + ":" + encode(secret)).getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + basic)
                 .POST(HttpRequest.BodyPublishers.ofString(form(parameters))));
     }
 

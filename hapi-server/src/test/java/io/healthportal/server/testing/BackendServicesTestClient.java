@@ -128,6 +128,26 @@ public final class BackendServicesTestClient {
     public HttpResponse<String> requestToken(Map<String, String> parameters) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
+        form.putAll(parameters);
+        return post(tokenEndpoint, form);
+    }
+
+    /** RFC 7009 revocation of {@code token}, authenticated with a fresh assertion. */
+    public HttpResponse<String> revoke(String token) {
+        return post(
+                tokenEndpoint.replaceFirst("/token$", "/revoke"),
+                Map.of("token", token, "client_assertion", assertion()));
+    }
+
+    /** RFC 7662 introspection of {@code token}, authenticated with a fresh assertion. */
+    public HttpResponse<String> introspect(String token) {
+        return post(
+                tokenEndpoint.replaceFirst("/token$", "/introspect"),
+                Map.of("token", token, "client_assertion", assertion()));
+    }
+
+    private HttpResponse<String> post(String endpoint, Map<String, String> parameters) {
+        Map<String, String> form = new LinkedHashMap<>();
         form.put("client_assertion_type", ASSERTION_TYPE);
         form.putAll(parameters);
         String body = form.entrySet().stream()
@@ -135,7 +155,7 @@ public final class BackendServicesTestClient {
                 .collect(Collectors.joining("&"));
         try {
             return http.send(
-                    HttpRequest.newBuilder(URI.create(tokenEndpoint))
+                    HttpRequest.newBuilder(URI.create(endpoint))
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(),

@@ -1,0 +1,64 @@
+package io.healthportal.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import io.healthportal.server.security.SmartScope.Permission;
+import org.junit.jupiter.api.Test;
+
+class SmartGrantTest {
+
+    @Test
+    void patientScopesWithoutAPatientInContextGrantNothing() {
+        SmartGrant grant = SmartGrant.of("patient/*.cruds", null);
+
+        assertThat(grant.scopes()).isEmpty();
+        assertThat(grant.allows("Observation", Permission.READ)).isFalse();
+    }
+
+    @Test
+    void onlyASystemOrUserStarCrudsIsUnrestricted() {
+        assertThat(SmartGrant.of("system/*.cruds", null).unrestricted()).isTrue();
+        assertThat(SmartGrant.of("user/*.*", null).unrestricted()).isTrue();
+        assertThat(SmartGrant.of("patient/*.cruds", "1").unrestricted()).isFalse();
+        assertThat(SmartGrant.of("system/*.rs", null).unrestricted()).isFalse();
+        assertThat(SmartGrant.of("system/*.cruds?category=x", null).unrestricted())
+                .isFalse();
+    }
+
+    @Test
+    void eachInteractionNeedsItsOwnPermission() {
+        SmartGrant searchOnly = SmartGrant.of("system/Patient.s", null);
+
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(
+                        searchOnly, request(RestOperationTypeEnum.SEARCH_TYPE, "Patient")))
+                .isNull();
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(
+                        searchOnly, request(RestOperationTypeEnum.READ, "Patient")))
+                .startsWith("PORTAL-AUTH-403");
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(
+                        searchOnly, request(RestOperationTypeEnum.SEARCH_TYPE, "Observation")))
+                .startsWith("PORTAL-AUTH-403");
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(
+                        searchOnly, request(RestOperationTypeEnum.PATCH, "Patient")))
+                .startsWith("PORTAL-AUTH-403");
+    }
+
+    @Test
+    void aSystemWideSearchNeedsAWildcardScope() {
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(
+                        SmartGrant.of("system/Patient.rs", null), request(RestOperationTypeEnum.SEARCH_SYSTEM, null)))
+                .startsWith("PORTAL-AUTH-403");
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(
+                        SmartGrant.of("system/*.s", null), request(RestOperationTypeEnum.SEARCH_SYSTEM, null)))
+                .isNull();
+    }
+
+    private static SystemRequestDetails request(RestOperationTypeEnum operation, String type) {
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.setRestOperationType(operation);
+        request.setResourceName(type);
+        return request;
+    }
+}
