@@ -216,6 +216,12 @@ class AuthorizationServerConfig {
     }
 
     @Bean
+    ConfiguredBackendClients configuredBackendClients(
+            ConfiguredBackendClients.Properties properties, ClientRegistrations registrations) {
+        return new ConfiguredBackendClients(properties, registrations);
+    }
+
+    @Bean
     OAuth2AuthorizationService authorizationService(
             JdbcTemplate jdbc, RegisteredClientRepository clients, AuthSchemaVersion schema) {
         return new HashedTokenAuthorizationService(jdbc, clients);

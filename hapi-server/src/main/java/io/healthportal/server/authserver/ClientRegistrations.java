@@ -1,8 +1,10 @@
 package io.healthportal.server.authserver;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -35,22 +37,40 @@ public class ClientRegistrations {
      * keys are registered inline.
      */
     public void registerBackendService(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
-        if (!scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
-            throw new IllegalArgumentException("Backend Services clients hold system/ scopes only: " + scopes);
-        }
         if (publicKeys.getKeys().stream().anyMatch(key -> key.isPrivate())) {
             throw new IllegalArgumentException("Register public keys only");
         }
+        registerBackendService(
+                clientId,
+                name,
+                scopes,
+                settings -> settings.setting(
+                        BackendServicesAssertionDecoderFactory.INLINE_JWKS_SETTING, publicKeys.toString(true)));
+    }
+
+    /**
+     * A Backend Services client whose public keys are fetched from its JWKS URL, so that it can rotate
+     * them itself.
+     */
+    public void registerBackendService(String clientId, String name, URI jwksUri, Set<String> scopes) {
+        registerBackendService(clientId, name, scopes, settings -> settings.jwkSetUrl(jwksUri.toString()));
+    }
+
+    private void registerBackendService(
+            String clientId, String name, Set<String> scopes, Consumer<ClientSettings.Builder> keys) {
+        if (scopes.isEmpty() || !scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
+            throw new IllegalArgumentException("Backend Services clients hold system/ scopes only: " + scopes);
+        }
+        ClientSettings.Builder settings =
+                ClientSettings.builder().tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384);
+        keys.accept(settings);
         save(RegisteredClient.withId(existingIdOr(clientId))
                 .clientId(clientId)
                 .clientName(name)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                 .scopes(s -> s.addAll(scopes))
-                .clientSettings(ClientSettings.builder()
-                        .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
-                        .setting(BackendServicesAssertionDecoderFactory.INLINE_JWKS_SETTING, publicKeys.toString(true))
-                        .build())
+                .clientSettings(settings.build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(properties.backendAccessTokenLifetime())
                         .build())

@@ -39,8 +39,14 @@ class DemoDataConfig {
             DaoRegistry daoRegistry,
             PortalUsers users,
             ClientRegistrations clients,
-            PortalProperties portal) {
+            PortalProperties portal,
+            DemoDataProperties properties) {
         // Depends on the loader so that its production-profile refusal applies to the logins too.
-        return new DemoLogins(daoRegistry, users, clients, DemoAppController.redirectUri(portal.issuerUrl()));
+        return new DemoLogins(
+                daoRegistry,
+                users,
+                clients,
+                DemoAppController.redirectUri(portal.issuerUrl()),
+                properties.ingestClientJwksUri());
     }
 }

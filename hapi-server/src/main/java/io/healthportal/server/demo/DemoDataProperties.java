@@ -1,6 +1,8 @@
 package io.healthportal.server.demo;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -12,8 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param patients how many patients the first start loads
  * @param resourcesPerPatient the size of each patient's record
  * @param seed the generator's seed: the same seed gives the same patients
+ * @param ingestClientJwksUri where ingest-adapters, started beside hapi-server by {@code ./portal},
+ *     publishes the public key of its Backend Services client
  */
 @Validated
 @ConfigurationProperties("portal.demo-data")
 public record DemoDataProperties(
-        boolean enabled, @Min(0) int patients, @Min(30) int resourcesPerPatient, long seed) {}
+        boolean enabled,
+        @Min(0) int patients,
+        @Min(30) int resourcesPerPatient,
+        long seed,
+        @NotNull URI ingestClientJwksUri) {}

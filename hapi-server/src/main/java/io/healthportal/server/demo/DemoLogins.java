@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
+import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -55,13 +56,30 @@ class DemoLogins implements ApplicationRunner, Ordered {
     private final DaoRegistry daoRegistry;
     private final PortalUsers users;
     private final ClientRegistrations clients;
-    private final String demoAppRedirectUri;
+    /** ingest-adapters' Backend Services client: it writes what its HL7 v2 mappings produce. */
+    static final String INGEST_CLIENT = "ingest-adapters";
 
-    DemoLogins(DaoRegistry daoRegistry, PortalUsers users, ClientRegistrations clients, String demoAppRedirectUri) {
+    static final Set<String> INGEST_SCOPES = Set.of(
+            "system/Patient.crus",
+            "system/Encounter.crus",
+            "system/Observation.crus",
+            "system/DiagnosticReport.crus",
+            "system/Provenance.crus");
+
+    private final String demoAppRedirectUri;
+    private final URI ingestClientJwksUri;
+
+    DemoLogins(
+            DaoRegistry daoRegistry,
+            PortalUsers users,
+            ClientRegistrations clients,
+            String demoAppRedirectUri,
+            URI ingestClientJwksUri) {
         this.daoRegistry = daoRegistry;
         this.users = users;
         this.clients = clients;
         this.demoAppRedirectUri = demoAppRedirectUri;
+        this.ingestClientJwksUri = ingestClientJwksUri;
     }
 
     @Override
@@ -87,10 +105,13 @@ class DemoLogins implements ApplicationRunner, Ordered {
             }
         }
         clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, DEMO_APP_SCOPES);
+        clients.registerBackendService(INGEST_CLIENT, "ingest-adapters", ingestClientJwksUri, INGEST_SCOPES);
         log.warn(
-                "Demo logins provisioned for {} people and the public client '{}' (embedded default only)",
+                "Demo logins provisioned for {} people, the public client '{}' and the Backend Services client"
+                        + " '{}' (embedded default only)",
                 patients.size() + (practitioners.isEmpty() ? 0 : STAFF.size()),
-                DEMO_APP);
+                DEMO_APP,
+                INGEST_CLIENT);
     }
 
     private void save(Login login, String fhirUser, String displayName) {
