@@ -98,7 +98,8 @@ class EndToEndIT {
         assertThat(found.getEntry()).hasSize(1);
         Observation observation = (Observation) found.getEntryFirstRep().getResource();
         assertThat(observation.getValueQuantity().getValue()).isEqualByComparingTo("4.06");
-        assertThat(observation.getMeta().getSource()).startsWith("urn:healthportal:partner:demo-lab");
+        assertThat(observation.getMeta().getSource())
+                .startsWith("urn:healthportal:partner:demo-lab:message:C1-" + filler);
         assertThat(observation.getSubject().getReference()).startsWith("Patient/");
 
         Bundle provenances = fhir.search()

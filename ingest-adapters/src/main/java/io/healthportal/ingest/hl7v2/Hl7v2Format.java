@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Encounter, ORU^R01 to Patient, DiagnosticReport and Observations. Every message is parsed into the
  * v2.6 model (HAPI's canonical parsing), so the mapping is written once for all versions. Each resource
  * is written by a conditional request on its business identifier, so a replay updates what the first
- * delivery created; each carries {@code meta.source} (partner and MSH-10), and one Provenance per
+ * delivery created; each carries {@code meta.source} (partner and MSH-10; hapi-server appends its request id after {@code #}), and one Provenance per
  * message, with a deterministic id from its receipt, points at them and at the archived payload.
  * Plain Java: no Spring.
  */
@@ -103,8 +103,7 @@ public final class Hl7v2Format implements FormatMapper {
             }
         }
         PartnerProperties partner = source.partner();
-        Transaction transaction =
-                new Transaction("urn:healthportal:partner:" + partner.id() + "#" + controlId, partner.id());
+        Transaction transaction = new Transaction(metaSource(partner.id(), controlId), partner.id());
         if ("ADT".equals(type) && ADT_EVENTS.contains(trigger)) {
             adt(segments, trigger, partner, transaction, unmapped);
         } else if ("ORU".equals(type) && "R01".equals(trigger)) {
@@ -115,6 +114,15 @@ public final class Hl7v2Format implements FormatMapper {
         }
         transaction.addProvenance(source, eventTime(segments, msh, partner));
         return new Conversion(transaction.bundle, List.copyOf(unmapped));
+    }
+
+    /**
+     * {@code meta.source} for a partner's message. Not {@code uri#id}: HAPI FHIR replaces whatever follows
+     * {@code #} with its own request id, so the message id is part of the URI itself.
+     */
+    static String metaSource(String partnerId, String controlId) {
+        return "urn:healthportal:partner:" + partnerId + ":message:"
+                + java.net.URLEncoder.encode(controlId, StandardCharsets.UTF_8);
     }
 
     private Message parse(String payload) throws MappingException {

@@ -77,7 +77,8 @@ class Hl7v2FormatTest {
         assertThat(erythrocytes.getIdentifierFirstRep().getValue()).isEqualTo("82503246/11273-0");
 
         for (BundleEntryComponent entry : bundle.getEntry()) {
-            assertThat(entry.getResource().getMeta().getSource()).isEqualTo("urn:healthportal:partner:lab-b#182");
+            assertThat(entry.getResource().getMeta().getSource())
+                    .isEqualTo("urn:healthportal:partner:lab-b:message:182");
         }
         assertThat(R4Validation.errors(bundle)).isEmpty();
     }

@@ -30,7 +30,7 @@ class ReceiptPipelineIT extends IngestAppTestBase {
     @Test
     void transientFailuresAreRetriedWithBackoffUntilTheWriteSucceeds() throws Exception {
         String controlId = newControlId();
-        FHIR.answerFor("#" + controlId, 503, 429, 409);
+        FHIR.answerFor(":message:" + controlId, 503, 429, 409);
         send(oru(controlId));
 
         UUID receipt = awaitStatus(controlId, "WRITTEN");
@@ -42,7 +42,7 @@ class ReceiptPipelineIT extends IngestAppTestBase {
     @Test
     void aWriteHapiServerRefusesIsDeadLetteredWithItsCode() throws Exception {
         String controlId = newControlId();
-        FHIR.answerFor("#" + controlId, 400);
+        FHIR.answerFor(":message:" + controlId, 400);
         send(oru(controlId));
 
         UUID receipt = awaitStatus(controlId, "DEAD_LETTERED");
@@ -92,8 +92,9 @@ class ReceiptPipelineIT extends IngestAppTestBase {
     }
 
     private static int writesOf(String controlId) {
-        return (int)
-                FHIR.bodies().stream().filter(b -> b.contains("#" + controlId)).count();
+        return (int) FHIR.bodies().stream()
+                .filter(b -> b.contains(":message:" + controlId))
+                .count();
     }
 
     private UUID awaitStatus(String controlId, String status) {
