@@ -35,7 +35,12 @@ final class EncounterMapping {
                 new Identifier().setSystem(partner.identifierSystems().visit()).setValue(visit);
         Encounter encounter = new Encounter();
         encounter.addIdentifier(identifier);
-        encounter.setClass_(patientClass(pv1.get(2)));
+        Coding patientClass = patientClass(pv1.get(2));
+        if (patientClass == null) {
+            unmapped.add("PV1-2 patient class outside HL7 table 0004");
+            patientClass = unknownClass();
+        }
+        encounter.setClass_(patientClass);
         DateTimeType admitted = Datatypes.dateTime(pv1, 44, partner.timeZone());
         DateTimeType discharged = Datatypes.dateTime(pv1, 45, partner.timeZone());
         if (admitted != null || discharged != null) {
@@ -59,17 +64,25 @@ final class EncounterMapping {
         return new MappedEncounter(encounter, identifier);
     }
 
-    /** {@code codesystems/PatientClass[EncounterClass]}: E, I, O, P to v3 ActCode; others unknown. */
+    /**
+     * {@code codesystems/PatientClass[EncounterClass]}: E, I, O, P to v3 ActCode; R, B, C, N, U keep their
+     * table 0004 code, as the map says; an empty PV1-2 is unknown; anything else is null.
+     */
     private static Coding patientClass(String code) {
         if (code == null) {
-            return new Coding("http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "UNK", "unknown");
+            return unknownClass();
         }
         return switch (code) {
             case "E" -> new Coding(V3_ACT_CODE, "EMER", "emergency");
             case "I" -> new Coding(V3_ACT_CODE, "IMP", "inpatient encounter");
             case "O" -> new Coding(V3_ACT_CODE, "AMB", "ambulatory");
             case "P" -> new Coding(V3_ACT_CODE, "PRENC", "pre-admission");
-            default -> new Coding("http://terminology.hl7.org/CodeSystem/v2-0004", code, null);
+            case "R", "B", "C", "N", "U" -> new Coding("http://terminology.hl7.org/CodeSystem/v2-0004", code, null);
+            default -> null;
         };
+    }
+
+    private static Coding unknownClass() {
+        return new Coding("http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "UNK", "unknown");
     }
 }

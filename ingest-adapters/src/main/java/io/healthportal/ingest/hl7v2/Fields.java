@@ -3,6 +3,12 @@ package io.healthportal.ingest.hl7v2;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.util.Terser;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads values of a parsed segment by position (field, repetition, component, subcomponent), whatever
@@ -11,6 +17,8 @@ import ca.uhn.hl7v2.util.Terser;
  * what {@code ""} asks for.
  */
 final class Fields {
+
+    private static final Pattern HEX = Pattern.compile("\\\\X((?:[0-9A-Fa-f]{2})+)\\\\");
 
     private final Segment segment;
 
@@ -47,10 +55,38 @@ final class Fields {
                 return null;
             }
             String stripped = value.strip();
-            return stripped.isEmpty() || stripped.equals("\"\"") ? null : stripped;
+            return stripped.isEmpty() || stripped.equals("\"\"") ? null : decodeHex(stripped);
         } catch (HL7Exception e) {
             return null;
         }
+    }
+
+    /**
+     * HAPI decodes the delimiter escapes ({@code \\F\\ \\S\\ \\T\\ \\R\\ \\E\\}) but leaves hexadecimal data
+     * ({@code \\Xhh..\\}) as sent: it is decoded here, as UTF-8 when the bytes are valid UTF-8, else
+     * as ISO-8859-1.
+     */
+    static String decodeHex(String value) {
+        if (value.indexOf("\\X") < 0) {
+            return value;
+        }
+        Matcher m = HEX.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            byte[] bytes = HexFormat.of().parseHex(m.group(1));
+            String text;
+            try {
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString();
+            } catch (CharacterCodingException notUtf8) {
+                text = new String(bytes, StandardCharsets.ISO_8859_1);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(text));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     int repetitions(int field) {

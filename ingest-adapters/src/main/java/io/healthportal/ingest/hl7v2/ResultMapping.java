@@ -3,6 +3,7 @@ package io.healthportal.ingest.hl7v2;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.pipeline.MappingException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,8 @@ import org.hl7.fhir.r4.model.StringType;
  * segments/OBX[Observation]} rows (OBX-3 code; OBX-5 value by OBX-2: NM, ST/TX/FT, CE/CWE/CNE, SN,
  * DT/DTM/TS; OBX-6 unit; OBX-7 reference range; OBX-8 interpretation via {@code
  * codesystems/InterpretationCodes}; OBX-11 status via {@code
- * codesystems/ObservationResultStatusCodesInterpretation}; OBX-14 effective).
+ * codesystems/ObservationResultStatusCodesInterpretation}; OBX-14 effective). Text OBX segments
+ * without OBX-3 (a narrative report line by line) become the report's {@code presentedForm}.
  */
 final class ResultMapping {
 
@@ -86,8 +88,20 @@ final class ResultMapping {
 
         List<MappedObservation> observations = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        List<String> narrative = new ArrayList<>();
         for (Fields obx : obxs) {
+            if (obx.get(3, 1) == null && isText(obx.get(2))) {
+                // A report sent as lines of text without an observation code: the report's text, not
+                // Observations (which need a code).
+                narrative.add(obx.get(5, 0, 1) == null ? "" : text(obx));
+                continue;
+            }
             observations.add(observation(obx, filler, observed, seen, partner, unmapped));
+        }
+        if (!narrative.isEmpty()) {
+            report.addPresentedForm()
+                    .setContentType("text/plain; charset=utf-8")
+                    .setData(String.join("\n", narrative).getBytes(StandardCharsets.UTF_8));
         }
         return new MappedReport(report, reportId, observations);
     }
@@ -171,6 +185,10 @@ final class ResultMapping {
         }
     }
 
+    private static boolean isText(String type) {
+        return "TX".equals(type) || "FT".equals(type) || "ST".equals(type);
+    }
+
     /** Repetitions of a text value are lines; FT's {@code \.br\} formatting command is a line break. */
     private static String text(Fields obx) {
         List<String> lines = new ArrayList<>();
@@ -185,6 +203,18 @@ final class ResultMapping {
     private static org.hl7.fhir.r4.model.Type structuredNumeric(
             Fields obx, String unitCode, String unitText, String unitSystem) throws MappingException {
         String comparator = obx.get(5, 0, 1);
+        if (obx.get(5, 0, 2) == null && comparator != null) {
+            // Sent flat, e.g. "<0.10" or "7.2" in the first component: read as comparator and number.
+            Matcher flat = COMPARATOR_NUMBER.matcher(comparator.strip());
+            if (flat.matches()) {
+                Quantity quantity = Datatypes.quantity(new BigDecimal(flat.group(2)), unitCode, unitText, unitSystem);
+                return quantity.setComparator(Quantity.QuantityComparator.fromCode(flat.group(1)));
+            }
+            BigDecimal plain = Datatypes.decimal(comparator);
+            if (plain != null) {
+                return Datatypes.quantity(plain, unitCode, unitText, unitSystem);
+            }
+        }
         BigDecimal first = Datatypes.decimal(obx.get(5, 0, 2));
         String separator = obx.get(5, 0, 3);
         BigDecimal second = Datatypes.decimal(obx.get(5, 0, 4));

@@ -28,6 +28,8 @@ import org.hl7.fhir.r4.model.Range;
 import org.hl7.fhir.r4.model.Ratio;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class Hl7v2FormatTest {
 
@@ -159,6 +161,53 @@ class Hl7v2FormatTest {
         assertThat(R4Validation.errors(a08)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "microsoft-FHIR-Converter/ADT-A01-01.hl7",
+                "microsoft-FHIR-Converter/ADT-A01-02.hl7",
+                "microsoft-FHIR-Converter/ADT-A04-01.hl7",
+                "microsoft-FHIR-Converter/ADT-A04-02.hl7",
+                "microsoft-FHIR-Converter/ADT-A08-01.hl7",
+                "microsoft-FHIR-Converter/ADT-A08-02.hl7",
+                "microsoft-FHIR-Converter/ADT01-23.hl7",
+                "microsoft-FHIR-Converter/ADT01-28.hl7",
+                "microsoft-FHIR-Converter/ADT04-23.hl7",
+                "microsoft-FHIR-Converter/ADT04-251.hl7",
+                "microsoft-FHIR-Converter/ADT04-28.hl7",
+                "microsoft-FHIR-Converter/LAB-ORU-1.hl7",
+                "microsoft-FHIR-Converter/LAB-ORU-2.hl7",
+                "microsoft-FHIR-Converter/LRI_2.0-NG_CBC_Typ_Message.hl7",
+                "HL7-v2-to-fhir-IG/test_conversions_ORU_R01.hl7",
+                "LinuxForHealth-hl7v2-fhir-converter/ORU-multiline-short.hl7",
+                "LinuxForHealth-hl7v2-fhir-converter/ORU-multiline-short-mixed.hl7",
+                "LinuxForHealth-hl7v2-fhir-converter/sample_unix.hl7",
+                "LinuxForHealth-hl7v2-fhir-converter/sample_win.hl7"
+            })
+    void everyCorpusAdtAndOruMessageMapsToABundleThatValidates(String file) throws Exception {
+        Bundle bundle = convert(Corpus.read("hl7v2/" + file));
+        assertThat(resources(bundle, Patient.class)).hasSize(1);
+        assertThat(resources(bundle, Provenance.class)).hasSize(1);
+        assertThat(R4Validation.errors(bundle)).isEmpty();
+    }
+
+    @Test
+    void aNarrativeReportWithoutObservationCodesBecomesThePresentedForm() throws Exception {
+        Bundle bundle = convert(Corpus.read("hl7v2/LinuxForHealth-hl7v2-fhir-converter/ORU-multiline-short.hl7"));
+        assertThat(resources(bundle, Observation.class)).isEmpty();
+        DiagnosticReport report = resources(bundle, DiagnosticReport.class).get(0);
+        String text = new String(report.getPresentedFormFirstRep().getData(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("ED Encounter Arrival Date");
+    }
+
+    @Test
+    void aStructuredNumericSentFlatIsReadAsComparatorAndNumber() throws Exception {
+        Bundle bundle = convert(Corpus.read("hl7v2/HL7-v2-to-fhir-IG/test_conversions_ORU_R01.hl7"));
+        Observation timothyGrass = resources(bundle, Observation.class).get(2);
+        assertThat(timothyGrass.getValueQuantity().getComparator()).isEqualTo(Quantity.QuantityComparator.LESS_THAN);
+        assertThat(timothyGrass.getValueQuantity().getValue()).isEqualByComparingTo("0.10");
+    }
+
     @Test
     void aValidNhsNumberIdentifiesThePatientAndAnInvalidOneIsRefused() throws Exception {
         Bundle bundle = convert(oru("PID|1||9434765919^^^NHS^NH~A123^^^LABB^MR||SMITH^JO||19800101|F"));
@@ -187,11 +236,17 @@ class Hl7v2FormatTest {
     void escapesAreDecodedAndTheHl7NullClearsAField() throws Exception {
         Bundle bundle = convert(oru(
                 "PID|1||A123^^^LABB^MR||SMITH^JO||19800101|\"\"",
-                "OBX|1|ST|8251-1^Comment^LN||Haemolysed \\T\\ lipaemic \\F\\ retest||||||F"));
+                "OBX|1|ST|8251-1^Comment^LN||Haemolysed \\T\\ lipaemic \\F\\ retest||||||F",
+                "OBX|2|ST|8251-1^Comment^LN||Caf\\XC3A9\\ \\S\\ \\R\\ \\E\\||||||F"));
         Patient patient = resources(bundle, Patient.class).get(0);
         assertThat(patient.hasGender()).isFalse();
         Observation comment = resources(bundle, Observation.class).get(0);
         assertThat(comment.getValueStringType().getValue()).isEqualTo("Haemolysed & lipaemic | retest");
+        assertThat(resources(bundle, Observation.class)
+                        .get(1)
+                        .getValueStringType()
+                        .getValue())
+                .isEqualTo("Café ^ ~ \\");
     }
 
     @Test
