@@ -3,6 +3,7 @@ package io.healthportal.ingest.hl7v2;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.pipeline.MappingException;
 import java.util.List;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
@@ -31,8 +32,10 @@ final class EncounterMapping {
             unmapped.add("PV1 without a visit number (PV1-19): no Encounter written");
             return null;
         }
-        Identifier identifier =
-                new Identifier().setSystem(partner.identifierSystems().visit()).setValue(visit);
+        Identifier identifier = new Identifier()
+                .setSystem(partner.identifierSystems().visit())
+                .setValue(visit)
+                .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "VN", "Visit number")));
         Encounter encounter = new Encounter();
         encounter.addIdentifier(identifier);
         Coding patientClass = patientClass(pv1.get(2));
