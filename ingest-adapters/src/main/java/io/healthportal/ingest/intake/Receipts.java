@@ -116,6 +116,18 @@ public class Receipts {
                 .findFirst();
     }
 
+    /** The latest receipt of a partner's message id. */
+    public Optional<UUID> find(String partnerId, String messageId) {
+        return jdbc
+                .query(
+                        "SELECT id FROM receipt WHERE partner_id = ? AND message_id = ? ORDER BY received_at DESC LIMIT 1",
+                        (rs, row) -> rs.getObject(1, UUID.class),
+                        partnerId,
+                        messageId)
+                .stream()
+                .findFirst();
+    }
+
     public Optional<Receipt> find(UUID id) {
         List<Receipt> found = jdbc.query(
                 "SELECT id, partner_id, format, channel, message_id, received_at, status FROM receipt WHERE id = ?",

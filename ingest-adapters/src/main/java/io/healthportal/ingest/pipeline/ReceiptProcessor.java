@@ -15,9 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,31 +39,28 @@ public class ReceiptProcessor {
     private final IngestProperties properties;
     private final Map<PayloadFormat, FormatMapper> mappers = new EnumMap<>(PayloadFormat.class);
     private final FhirWriter writer;
-    private final Sleeper sleeper;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
-    ReceiptProcessor(
-            Receipts receipts,
-            IngestProperties properties,
-            List<FormatMapper> mappers,
-            FhirWriter writer,
-            Optional<Sleeper> sleeper) {
+    ReceiptProcessor(Receipts receipts, IngestProperties properties, List<FormatMapper> mappers, FhirWriter writer) {
         this.receipts = receipts;
         this.properties = properties;
         mappers.forEach(m -> this.mappers.put(m.format(), m));
         this.writer = writer;
-        this.sleeper = sleeper.orElse(Thread::sleep);
+    }
+
+    /**
+     * On shutdown, a receipt waiting for hapi-server stops waiting and goes back to the queue (before the
+     * listener container stops, so the requeue still reaches the broker).
+     */
+    @EventListener(ContextClosedEvent.class)
+    void stopRetrying() {
+        stopping.countDown();
     }
 
     /** What the consumer does with the message: acknowledge it, or return it to the queue. */
     public enum Outcome {
         FINISHED,
         RETRY_LATER
-    }
-
-    /** Waits between attempts; replaced in tests. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
     }
 
     public Outcome process(UUID receiptId) {
@@ -112,7 +113,7 @@ public class ReceiptProcessor {
                             "INGEST-FHIR-REJECTED",
                             "hapi-server refused the transaction with " + e.status());
                 }
-                if (Instant.now().plus(backoff).isAfter(giveUpAt)) {
+                if (stopping.getCount() == 0 || Instant.now().plus(backoff).isAfter(giveUpAt)) {
                     log.warn(
                             "INGEST-FHIR-UNAVAILABLE: receipt {} not written after {} attempts; back to the queue",
                             receiptId,
@@ -126,7 +127,7 @@ public class ReceiptProcessor {
                         e.getMessage(),
                         backoff);
                 try {
-                    sleeper.sleep(backoff.toMillis());
+                    stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return Outcome.RETRY_LATER;

@@ -1,14 +1,20 @@
 package io.healthportal.ingest.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.healthportal.ingest.IngestApplication;
+import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.intake.Receipts;
+import io.healthportal.ingest.intake.Receipts.ReceiptStatus;
+import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.FreePort;
+import io.healthportal.ingest.testing.MllpClient;
 import io.healthportal.ingest.testing.ScriptedFhirEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +59,41 @@ class EmbeddedDefaultIT {
         }
     }
 
+    @Test
+    void aReceiptTheEmbeddedBrokerHeldWhenItStoppedIsWrittenAfterTheRestart() throws Exception {
+        String oru = Corpus.read("hl7v2/microsoft-FHIR-Converter/LAB-ORU-1.hl7")
+                .replaceFirst("\\|ORU\\^R01\\|[^|]*\\|", "|ORU^R01|RESTART-1|");
+        String marker = ":message:RESTART-1";
+        try (ScriptedFhirEndpoint fhir = new ScriptedFhirEndpoint()) {
+            Integer[] unavailable = new Integer[10_000];
+            java.util.Arrays.fill(unavailable, 503);
+            fhir.answerFor(marker, unavailable);
+            UUID receipt;
+            try (ConfigurableApplicationContext first = start(fhir)) {
+                try (MllpClient client =
+                        new MllpClient(first.getBean(MllpListeners.class).port("demo-lab"))) {
+                    assertThat(client.send(oru)).contains("MSA|AA|RESTART-1");
+                }
+                receipt = first.getBean(Receipts.class)
+                        .find("demo-lab", "RESTART-1")
+                        .orElseThrow();
+                // Delivered to a consumer, which is retrying while hapi-server answers 503.
+                await().atMost(Duration.ofSeconds(30)).until(() -> writes(fhir, marker) >= 2);
+            }
+            // The process (and with it the in-memory broker) is gone; hapi-server is back.
+            fhir.clear(marker);
+            try (ConfigurableApplicationContext second = start(fhir)) {
+                Receipts receipts = second.getBean(Receipts.class);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> receipts.find(receipt).orElseThrow().status() == ReceiptStatus.WRITTEN);
+            }
+        }
+    }
+
+    private static long writes(ScriptedFhirEndpoint fhir, String marker) {
+        return fhir.bodies().stream().filter(b -> b.contains(marker)).count();
+    }
+
     private ConfigurableApplicationContext start(ScriptedFhirEndpoint fhir) {
         return new SpringApplicationBuilder(IngestApplication.class)
                 .run(
@@ -61,6 +102,8 @@ class EmbeddedDefaultIT {
                         "--management.server.port=0",
                         "--INGEST_DEMO_LAB_MLLP_PORT=0",
                         "--portal.ingest.broker.embedded-port=" + FreePort.find(),
-                        "--portal.ingest.fhir-base-url=" + fhir.baseUrl());
+                        "--portal.ingest.fhir-base-url=" + fhir.baseUrl(),
+                        "--portal.ingest.retry.initial-backoff=100ms",
+                        "--portal.ingest.retry.max-backoff=200ms");
     }
 }

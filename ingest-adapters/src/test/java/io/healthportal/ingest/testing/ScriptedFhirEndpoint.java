@@ -61,6 +61,11 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
         scripts.computeIfAbsent(marker, m -> new ConcurrentLinkedQueue<>()).addAll(List.of(statuses));
     }
 
+    /** Forgets what is left of a marker's script: its next requests get 200. */
+    public void clear(String marker) {
+        scripts.remove(marker);
+    }
+
     public List<String> bodies() {
         return bodies;
     }
