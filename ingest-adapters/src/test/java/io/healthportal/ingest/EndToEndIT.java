@@ -71,10 +71,7 @@ class EndToEndIT {
 
     @AfterAll
     static void deleteTheRunsQueue() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(TestRabbitMq.HOST);
-        factory.setPort(TestRabbitMq.PORT);
-        try (Connection connection = factory.newConnection();
+        try (Connection connection = rabbitConnection();
                 Channel channel = connection.createChannel()) {
             channel.queueDelete(QUEUE);
         }
@@ -129,6 +126,20 @@ class EndToEndIT {
                 .returnBundle(Bundle.class)
                 .execute();
         assertThat(patients.getEntry()).hasSize(1);
+
+        // The rabbitmq profile declared a quorum queue: declaring it again as one is accepted (RabbitMQ
+        // refuses a declaration whose x-queue-type differs from the existing queue's).
+        try (Connection connection = rabbitConnection();
+                Channel channel = connection.createChannel()) {
+            channel.queueDeclare(QUEUE, true, false, false, java.util.Map.of("x-queue-type", "quorum"));
+        }
+    }
+
+    private static Connection rabbitConnection() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(TestRabbitMq.HOST);
+        factory.setPort(TestRabbitMq.PORT);
+        return factory.newConnection();
     }
 
     private void send(String message) throws IOException {
