@@ -4,8 +4,11 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -60,14 +63,25 @@ public record IngestProperties(
         return partners.stream().filter(p -> p.id().equals(id)).findFirst();
     }
 
-    /** @param id the partner's id as it appears in URLs, receipts and {@code meta.source} */
+    /**
+     * @param id the partner's id as it appears in URLs, receipts and {@code meta.source}
+     * @param timeZone the zone of the partner's timestamps that carry none
+     * @param mllpPort the partner's MLLP listener port (none without it; 0 picks a free port)
+     * @param mllpBindAddress the address the listener binds to (default 127.0.0.1)
+     * @param charset the character set of the partner's payloads (default UTF-8; many labs send ISO-8859-1)
+     */
     public record PartnerProperties(
             @NotBlank String id,
             @NotNull PayloadFormat format,
             @NotNull @Valid IdentifierSystems identifierSystems,
-            @NotNull java.time.ZoneId timeZone,
+            @NotNull ZoneId timeZone,
             Integer mllpPort,
-            String mllpBindAddress) {
+            String mllpBindAddress,
+            Charset charset) {
+
+        public Charset payloadCharset() {
+            return charset == null ? StandardCharsets.UTF_8 : charset;
+        }
 
         public String bindAddress() {
             return mllpBindAddress == null || mllpBindAddress.isBlank() ? "127.0.0.1" : mllpBindAddress;

@@ -71,7 +71,7 @@ public final class Hl7v2Format implements FormatMapper {
 
     @Override
     public Bundle map(byte[] payload, SourceMessage source) throws MappingException {
-        Conversion conversion = convert(new String(payload, StandardCharsets.UTF_8), source);
+        Conversion conversion = convert(new String(payload, source.partner().payloadCharset()), source);
         if (log.isDebugEnabled() && !conversion.unmapped().isEmpty()) {
             log.debug("Receipt {} left unmapped: {}", source.receiptId(), conversion.unmapped());
         }

@@ -4,7 +4,6 @@ import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.intake.Receipts;
 import io.healthportal.ingest.intake.Receipts.Accepted;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.Optional;
@@ -30,7 +29,7 @@ class Hl7v2Intake {
     /** Returns the ACK to send; {@code AA} only once the payload is committed to the database. */
     String receive(PartnerProperties partner, byte[] payload) {
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(partner.timeZone()));
-        Optional<MshHeader> header = MshHeader.read(new String(payload, StandardCharsets.UTF_8));
+        Optional<MshHeader> header = MshHeader.read(new String(payload, partner.payloadCharset()));
         if (header.isEmpty()) {
             log.warn(
                     "INGEST-HL7-NO-MSH: partner {} sent {} bytes without a usable MSH segment; rejected",

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,7 +114,7 @@ public class MllpListeners implements SmartLifecycle {
                     return;
                 }
                 String ack = intake.receive(partner, frame);
-                writeFrame(out, ack.getBytes(StandardCharsets.UTF_8));
+                writeFrame(out, ack.getBytes(partner.payloadCharset()));
             }
         } catch (FrameTooLarge e) {
             log.warn(

@@ -5,7 +5,6 @@ import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.hl7v2.MshHeader;
 import io.healthportal.ingest.intake.Receipts.Accepted;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -47,7 +46,8 @@ class IntakeController {
         }
         String messageId = "";
         if (configured.get().format() == PayloadFormat.HL7V2) {
-            Optional<MshHeader> header = MshHeader.read(new String(body, StandardCharsets.UTF_8));
+            Optional<MshHeader> header =
+                    MshHeader.read(new String(body, configured.get().payloadCharset()));
             if (header.isEmpty() || header.get().controlId().isBlank()) {
                 return problem(
                         HttpStatus.BAD_REQUEST,

@@ -11,6 +11,7 @@ import io.healthportal.ingest.pipeline.SourceMessage;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.R4Validation;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -39,6 +40,7 @@ class Hl7v2FormatTest {
             new IdentifierSystems(
                     "https://lab-b.example/Id/mrn", "https://lab-b.example/Id/order", "https://lab-b.example/Id/visit"),
             ZoneId.of("Europe/London"),
+            null,
             null,
             null);
 
@@ -196,7 +198,7 @@ class Hl7v2FormatTest {
         Bundle bundle = convert(Corpus.read("hl7v2/LinuxForHealth-hl7v2-fhir-converter/ORU-multiline-short.hl7"));
         assertThat(resources(bundle, Observation.class)).isEmpty();
         DiagnosticReport report = resources(bundle, DiagnosticReport.class).get(0);
-        String text = new String(report.getPresentedFormFirstRep().getData(), java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(report.getPresentedFormFirstRep().getData(), StandardCharsets.UTF_8);
         assertThat(text).contains("ED Encounter Arrival Date");
     }
 
@@ -247,6 +249,24 @@ class Hl7v2FormatTest {
                         .getValueStringType()
                         .getValue())
                 .isEqualTo("Café ^ ~ \\");
+    }
+
+    @Test
+    void aPartnerSendingIso88591IsDecodedWithItsConfiguredCharset() throws Exception {
+        PartnerProperties latin1 = new PartnerProperties(
+                LAB.id(),
+                LAB.format(),
+                LAB.identifierSystems(),
+                LAB.timeZone(),
+                null,
+                null,
+                StandardCharsets.ISO_8859_1);
+        byte[] payload = oru("PID|1||A123^^^LABB^MR||MÜLLER^RENÉE||19800101|F").getBytes(StandardCharsets.ISO_8859_1);
+        Bundle bundle =
+                format.map(payload, new SourceMessage(latin1, receiptId, Instant.parse("2026-11-26T10:00:00Z")));
+        Patient patient = resources(bundle, Patient.class).get(0);
+        assertThat(patient.getNameFirstRep().getFamily()).isEqualTo("MÜLLER");
+        assertThat(patient.getNameFirstRep().getGivenAsSingleString()).isEqualTo("RENÉE");
     }
 
     @Test
