@@ -2,6 +2,7 @@ package io.healthportal.ingest.intake;
 
 import io.healthportal.ingest.archive.PayloadCipher;
 import io.healthportal.ingest.archive.PayloadCipher.Sealed;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -29,13 +30,16 @@ public class Receipts {
     private final PayloadCipher cipher;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     Receipts(
             JdbcTemplate jdbc,
             TransactionTemplate transactions,
             PayloadCipher cipher,
             ApplicationEventPublisher events,
-            Optional<Clock> clock) {
+            Optional<Clock> clock,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.cipher = cipher;
@@ -52,6 +56,7 @@ public class Receipts {
         String key = messageId == null ? "" : messageId;
         Optional<UUID> earlier = findDuplicate(partnerId, key, hash);
         if (earlier.isPresent()) {
+            count(partnerId, channel, true);
             return new Accepted(earlier.get(), true);
         }
         UUID id = UUID.randomUUID();
@@ -94,14 +99,28 @@ public class Receipts {
             return true;
         });
         if (!Boolean.TRUE.equals(inserted)) {
+            count(partnerId, channel, true);
             return new Accepted(
                     findDuplicate(partnerId, key, hash)
                             .orElseThrow(
                                     () -> new IllegalStateException("INGEST-DEDUP-RACE: no receipt after conflict")),
                     true);
         }
+        count(partnerId, channel, false);
         events.publishEvent(new ReceiptAccepted(id));
         return new Accepted(id, false);
+    }
+
+    private void count(String partnerId, String channel, boolean duplicate) {
+        meters.counter(
+                        "ingest.receipts.accepted",
+                        "partner",
+                        partnerId,
+                        "channel",
+                        channel,
+                        "duplicate",
+                        Boolean.toString(duplicate))
+                .increment();
     }
 
     private Optional<UUID> findDuplicate(String partnerId, String messageId, byte[] hash) {

@@ -8,6 +8,7 @@ import io.healthportal.ingest.fhir.FhirWriter;
 import io.healthportal.ingest.intake.Receipts;
 import io.healthportal.ingest.intake.Receipts.Receipt;
 import io.healthportal.ingest.intake.Receipts.ReceiptStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -39,9 +40,16 @@ public class ReceiptProcessor {
     private final IngestProperties properties;
     private final Map<PayloadFormat, FormatMapper> mappers = new EnumMap<>(PayloadFormat.class);
     private final FhirWriter writer;
+    private final MeterRegistry meters;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
-    ReceiptProcessor(Receipts receipts, IngestProperties properties, List<FormatMapper> mappers, FhirWriter writer) {
+    ReceiptProcessor(
+            Receipts receipts,
+            IngestProperties properties,
+            List<FormatMapper> mappers,
+            FhirWriter writer,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.receipts = receipts;
         this.properties = properties;
         mappers.forEach(m -> this.mappers.put(m.format(), m));
@@ -100,6 +108,7 @@ public class ReceiptProcessor {
             try {
                 writer.transaction(bundle);
                 receipts.markWritten(receiptId);
+                meters.counter("ingest.receipts.written").increment();
                 log.info(
                         "Receipt {} written to hapi-server ({} entries, attempt {})",
                         receiptId,
@@ -142,6 +151,7 @@ public class ReceiptProcessor {
 
     private Outcome deadLetter(UUID receiptId, String code, String reason) {
         receipts.deadLetter(receiptId, code, reason);
+        meters.counter("ingest.receipts.dead.lettered", "code", code).increment();
         log.warn("{}: receipt {} dead-lettered: {}", code, receiptId, reason);
         return Outcome.FINISHED;
     }

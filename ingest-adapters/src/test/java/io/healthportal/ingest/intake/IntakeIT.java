@@ -106,6 +106,9 @@ class IntakeIT extends IngestAppTestBase {
         UUID stored = jdbc.queryForObject(
                 "SELECT id FROM receipt WHERE message_id = ? AND channel = 'http'", UUID.class, controlId(message));
         assertThat(response.body()).contains(stored.toString());
+        assertThat(get("http://localhost:" + managementPort + "/actuator/prometheus")
+                        .body())
+                .contains("ingest_receipts_accepted_total{channel=\"http\",duplicate=\"false\",partner=\"demo-lab\"}");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.healthportal.ingest.IngestAppTestBase;
 import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.MllpClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,9 @@ class ReceiptPipelineIT extends IngestAppTestBase {
 
     @Autowired
     OutboxRelay relay;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void transientFailuresAreRetriedWithBackoffUntilTheWriteSucceeds() throws Exception {
@@ -63,6 +67,9 @@ class ReceiptPipelineIT extends IngestAppTestBase {
         Map<String, Object> letter =
                 jdbc.queryForMap("SELECT error_code, reason FROM dead_letter WHERE receipt_id = ?", receipt);
         assertThat(letter.get("error_code")).isEqualTo("INGEST-HL7-UNSUPPORTED-EVENT");
+        assertThat(meters.counter("ingest.receipts.dead.lettered", "code", "INGEST-HL7-UNSUPPORTED-EVENT")
+                        .count())
+                .isPositive();
         assertThat((String) letter.get("reason")).contains("ADT^A02").doesNotContain("EVERYMAN");
         assertThat(writesOf(controlId)).isZero();
     }
