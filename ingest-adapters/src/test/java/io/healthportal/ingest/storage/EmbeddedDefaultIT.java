@@ -11,15 +11,22 @@ import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.FreePort;
 import io.healthportal.ingest.testing.MllpClient;
 import io.healthportal.ingest.testing.ScriptedFhirEndpoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * No profile: ingest-adapters starts its own PostgreSQL and AMQP broker with its data under the data
@@ -90,20 +97,49 @@ class EmbeddedDefaultIT {
         }
     }
 
+    @Test
+    void theIntakeKeepsAcceptingAndStaysReadyWhileTheBrokerIsUnreachable() throws Exception {
+        String oru = Corpus.read("hl7v2/microsoft-FHIR-Converter/LAB-ORU-1.hl7")
+                .replaceFirst("\\|ORU\\^R01\\|[^|]*\\|", "|ORU^R01|NO-BROKER-1|");
+        try (ScriptedFhirEndpoint fhir = new ScriptedFhirEndpoint();
+                ConfigurableApplicationContext app =
+                        start(fhir, "--spring.profiles.active=rabbitmq", "--RABBITMQ_PORT=" + FreePort.find())) {
+            try (MllpClient client =
+                    new MllpClient(app.getBean(MllpListeners.class).port("demo-lab"))) {
+                assertThat(client.send(oru)).contains("MSA|AA|NO-BROKER-1");
+            }
+            UUID receipt =
+                    app.getBean(Receipts.class).find("demo-lab", "NO-BROKER-1").orElseThrow();
+            JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+            assertThat(jdbc.queryForObject("SELECT status FROM outbox WHERE receipt_id = ?", String.class, receipt))
+                    .isEqualTo("PENDING");
+            int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
+            HttpResponse<Void> ready = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/readyz"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            assertThat(ready.statusCode()).isEqualTo(200);
+        }
+    }
+
     private static long writes(ScriptedFhirEndpoint fhir, String marker) {
         return fhir.bodies().stream().filter(b -> b.contains(marker)).count();
     }
 
-    private ConfigurableApplicationContext start(ScriptedFhirEndpoint fhir) {
-        return new SpringApplicationBuilder(IngestApplication.class)
-                .run(
-                        "--portal.data-dir=" + dataDir,
-                        "--server.port=0",
-                        "--management.server.port=0",
-                        "--INGEST_DEMO_LAB_MLLP_PORT=0",
-                        "--portal.ingest.broker.embedded-port=" + FreePort.find(),
-                        "--portal.ingest.fhir-base-url=" + fhir.baseUrl(),
-                        "--portal.ingest.retry.initial-backoff=100ms",
-                        "--portal.ingest.retry.max-backoff=200ms");
+    private ConfigurableApplicationContext start(ScriptedFhirEndpoint fhir, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--portal.data-dir=" + dataDir,
+                "--server.port=0",
+                "--management.server.port=0",
+                "--INGEST_DEMO_LAB_MLLP_PORT=0",
+                "--portal.ingest.fhir-base-url=" + fhir.baseUrl(),
+                "--portal.ingest.retry.initial-backoff=100ms",
+                "--portal.ingest.retry.max-backoff=200ms"));
+        if (more.length == 0) {
+            args.add("--portal.ingest.broker.embedded-port=" + FreePort.find());
+        }
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(IngestApplication.class).run(args.toArray(String[]::new));
     }
 }
