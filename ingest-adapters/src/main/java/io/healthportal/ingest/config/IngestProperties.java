@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir where the embedded defaults keep the database and the archive key
  * @param archiveKeyFile the AES key of the payload archive; created on first start when missing
  * @param fhirBaseUrl hapi-server's FHIR base, e.g. {@code http://localhost:8080/fhir}
+ * @param auth how ingest-adapters authenticates to hapi-server
  * @param retry how transient hapi-server failures are retried
  * @param broker the AMQP broker the receipts are queued on
  * @param partners every partner that may send data; a partner not listed here is refused
@@ -30,6 +31,7 @@ public record IngestProperties(
         @NotNull Path dataDir,
         @NotNull Path archiveKeyFile,
         @NotNull URI fhirBaseUrl,
+        @NotNull @Valid BackendAuth auth,
         @NotNull @Valid Retry retry,
         @NotNull @Valid Broker broker,
         @NotNull @Valid List<PartnerProperties> partners) {
@@ -49,6 +51,20 @@ public record IngestProperties(
             return embeddedPort > 0;
         }
     }
+
+    /**
+     * ingest-adapters as a SMART Backend Services client of hapi-server.
+     *
+     * @param clientId the client id hapi-server registered it under
+     * @param keyFile its private EC P-384 key as a JWK (the public half is registered with hapi-server)
+     * @param createKeyIfMissing create the key on first start (embedded default only)
+     * @param scope the {@code system/} scopes it asks for: what the mappings write
+     */
+    public record BackendAuth(
+            @NotBlank String clientId,
+            @NotNull Path keyFile,
+            boolean createKeyIfMissing,
+            @NotBlank String scope) {}
 
     /**
      * @param initialBackoff the first wait after a transient failure; it doubles up to {@code maxBackoff}

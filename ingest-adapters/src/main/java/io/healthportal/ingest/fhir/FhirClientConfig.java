@@ -2,7 +2,7 @@ package io.healthportal.ingest.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.healthportal.ingest.config.IngestProperties;
-import org.slf4j.LoggerFactory;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,11 +16,17 @@ class FhirClientConfig {
     }
 
     @Bean
+    BackendServicesKey backendServicesKey(IngestProperties properties) {
+        IngestProperties.BackendAuth auth = properties.auth();
+        return BackendServicesKey.load(auth.keyFile(), auth.createKeyIfMissing());
+    }
+
+    @Bean
     @ConditionalOnMissingBean
-    RequestAuthorizer requestAuthorizer() {
-        LoggerFactory.getLogger(FhirClientConfig.class)
-                .warn("INGEST-AUTH-PENDING: writing to hapi-server without a Backend Services token");
-        return new UnauthenticatedRequests();
+    RequestAuthorizer requestAuthorizer(IngestProperties properties, BackendServicesKey key) {
+        IngestProperties.BackendAuth auth = properties.auth();
+        return new BackendServicesTokens(
+                properties.fhirBaseUrl(), auth.clientId(), auth.scope(), key, Clock.systemUTC());
     }
 
     @Bean

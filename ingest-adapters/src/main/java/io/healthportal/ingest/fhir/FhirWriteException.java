@@ -17,12 +17,15 @@ public class FhirWriteException extends RuntimeException {
         return status;
     }
 
-    /** 5xx, 429, 409, 412 and no response at all: hapi-server may take the same write later. */
+    /**
+     * 5xx, 429, 409, 412, 401 (the token expired or was revoked: a new one is fetched) and no response
+     * at all: hapi-server may take the same write later.
+     */
     public boolean retryable() {
         return retryable;
     }
 
     static boolean retryableStatus(int status) {
-        return status == 0 || status >= 500 || status == 429 || status == 409 || status == 412;
+        return status == 0 || status >= 500 || status == 429 || status == 409 || status == 412 || status == 401;
     }
 }

@@ -15,12 +15,14 @@ import org.hl7.fhir.r4.model.Bundle;
 public class FhirWriter {
 
     private final IGenericClient client;
+    private final RequestAuthorizer authorizer;
 
     public FhirWriter(FhirContext fhir, URI baseUrl, RequestAuthorizer authorizer) {
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         fhir.getRestfulClientFactory().setConnectTimeout(5_000);
         fhir.getRestfulClientFactory().setSocketTimeout(60_000);
         this.client = fhir.newRestfulGenericClient(baseUrl.toString());
+        this.authorizer = authorizer;
         client.registerInterceptor(new IClientInterceptor() {
             @Override
             public void interceptRequest(IHttpRequest request) {
@@ -43,6 +45,9 @@ public class FhirWriter {
             return fail(0, "hapi-server unreachable", e);
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
+            if (status == 401) {
+                authorizer.tokenRejected();
+            }
             return fail(status, "hapi-server answered " + status, e);
         }
     }
