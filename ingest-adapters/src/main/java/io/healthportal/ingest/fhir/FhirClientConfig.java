@@ -2,7 +2,8 @@ package io.healthportal.ingest.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.healthportal.ingest.config.IngestProperties;
-import java.time.Clock;
+import io.healthportal.smartclient.BackendServicesClient;
+import io.healthportal.smartclient.BackendServicesKey;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,7 +27,7 @@ class FhirClientConfig {
     RequestAuthorizer requestAuthorizer(IngestProperties properties, BackendServicesKey key) {
         IngestProperties.BackendAuth auth = properties.auth();
         return new BackendServicesTokens(
-                properties.fhirBaseUrl(), auth.clientId(), auth.scope(), key, Clock.systemUTC());
+                new BackendServicesClient(properties.fhirBaseUrl(), auth.clientId(), auth.scope(), key));
     }
 
     @Bean

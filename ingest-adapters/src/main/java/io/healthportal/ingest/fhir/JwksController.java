@@ -1,5 +1,6 @@
 package io.healthportal.ingest.fhir;
 
+import io.healthportal.smartclient.BackendServicesKey;
 import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;

@@ -1,4 +1,4 @@
-package io.healthportal.ingest.fhir;
+package io.healthportal.smartclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * assertion the way hapi-server does: signature by the registered key, iss and sub the client, aud
  * the token endpoint, exp at most five minutes ahead, every jti new.
  */
-class BackendServicesTokensTest {
+class BackendServicesClientTest {
 
     private static final String CLIENT = "ingest-test";
     private static final String SCOPE = "system/Patient.crus system/Observation.crus";
@@ -70,7 +70,7 @@ class BackendServicesTokensTest {
     void getsATokenWithASignedAssertionAndReusesItUntilRejected() throws Exception {
         BackendServicesKey key = BackendServicesKey.load(dir.resolve("client-key.json"), true);
         registeredKey = (ECKey) key.publicKeys().getKeys().get(0);
-        BackendServicesTokens tokens = tokens(key);
+        BackendServicesClient tokens = client(key);
 
         assertThat(tokens.accessToken()).isEqualTo("token-1");
         assertThat(tokens.accessToken()).as("reused while valid").isEqualTo("token-1");
@@ -80,7 +80,7 @@ class BackendServicesTokensTest {
         assertThat(tokenRequests).hasSize(2).allSatisfy(form -> {
             assertThat(form).containsEntry("grant_type", "client_credentials").containsEntry("scope", SCOPE);
             assertThat(form).doesNotContainKey("client_id");
-            assertThat(form).containsEntry("client_assertion_type", BackendServicesTokens.ASSERTION_TYPE);
+            assertThat(form).containsEntry("client_assertion_type", BackendServicesClient.ASSERTION_TYPE);
         });
         assertThat(assertions).allSatisfy(claims -> {
             assertThat(claims.getIssuer()).isEqualTo(CLIENT);
@@ -97,7 +97,7 @@ class BackendServicesTokensTest {
         BackendServicesKey key = BackendServicesKey.load(dir.resolve("client-key.json"), true);
         registeredKey = (ECKey) key.publicKeys().getKeys().get(0);
         MutableClock clock = new MutableClock();
-        BackendServicesTokens tokens = new BackendServicesTokens(URI.create(base + "/fhir"), CLIENT, SCOPE, key, clock);
+        BackendServicesClient tokens = new BackendServicesClient(URI.create(base + "/fhir"), CLIENT, SCOPE, key, clock);
 
         assertThat(tokens.accessToken()).isEqualTo("token-1");
         clock.advance(Duration.ofMinutes(3)); // expires_in 300 s: renewed from a minute before expiry
@@ -107,14 +107,13 @@ class BackendServicesTokensTest {
     }
 
     @Test
-    void aRefusedTokenRequestIsATransientFailureSaysWhy() throws Exception {
+    void aRefusedTokenRequestSaysWhy() throws Exception {
         BackendServicesKey key = BackendServicesKey.load(dir.resolve("client-key.json"), true);
         registeredKey = (ECKey) key.publicKeys().getKeys().get(0);
         tokenStatus = 401;
 
-        assertThatThrownBy(() -> tokens(key).accessToken())
-                .isInstanceOfSatisfying(
-                        FhirWriteException.class, e -> assertThat(e.retryable()).isTrue())
+        assertThatThrownBy(() -> client(key).accessToken())
+                .isInstanceOf(TokenUnavailableException.class)
                 .hasMessageContaining("401")
                 .hasMessageContaining("invalid_client");
     }
@@ -134,8 +133,8 @@ class BackendServicesTokensTest {
                 .hasMessageContaining("does not exist");
     }
 
-    private BackendServicesTokens tokens(BackendServicesKey key) {
-        return new BackendServicesTokens(URI.create(base + "/fhir"), CLIENT, SCOPE, key, Clock.systemUTC());
+    private BackendServicesClient client(BackendServicesKey key) {
+        return new BackendServicesClient(URI.create(base + "/fhir"), CLIENT, SCOPE, key, Clock.systemUTC());
     }
 
     private void token(HttpExchange exchange) throws IOException {

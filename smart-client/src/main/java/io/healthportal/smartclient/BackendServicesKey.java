@@ -1,4 +1,4 @@
-package io.healthportal.ingest.fhir;
+package io.healthportal.smartclient;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -19,10 +19,10 @@ import java.text.ParseException;
 import java.util.UUID;
 
 /**
- * The private key ingest-adapters signs its SMART Backend Services client assertions with: an EC
- * P-384 key (ES384) kept as a JWK in a file. On the embedded default the file is created on first
- * start, readable by its owner only; in production it is mounted from a Secret. hapi-server knows
- * the public half, inline or through ingest-adapters' {@code /.well-known/jwks.json}.
+ * The private key a SMART Backend Services client signs its assertions with: an EC P-384 key (ES384),
+ * kept as a JWK in a file or, for a client that lives as long as one test run, only in memory. A
+ * missing file may be created, readable by its owner only (the embedded default); in production it is
+ * mounted from a Secret. hapi-server knows the public half ({@link #publicKeys()}), inline or by URL.
  */
 public final class BackendServicesKey {
 
@@ -54,17 +54,21 @@ public final class BackendServicesKey {
         }
     }
 
-    private static BackendServicesKey create(Path file) throws IOException {
-        ECKey key;
+    /** A new key held in memory only. */
+    public static BackendServicesKey generate() {
         try {
-            key = new ECKeyGenerator(Curve.P_384)
+            return new BackendServicesKey(new ECKeyGenerator(Curve.P_384)
                     .keyID(UUID.randomUUID().toString())
                     .algorithm(JWSAlgorithm.ES384)
                     .keyUse(KeyUse.SIGNATURE)
-                    .generate();
+                    .generate());
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot generate an EC P-384 key", e);
         }
+    }
+
+    private static BackendServicesKey create(Path file) throws IOException {
+        ECKey key = generate().key;
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, key.toJSONString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
         try {
@@ -82,5 +86,10 @@ public final class BackendServicesKey {
     /** The public half, as the JWKS document hapi-server verifies assertions with. */
     public JWKSet publicKeys() {
         return new JWKSet(key.toPublicJWK());
+    }
+
+    /** {@link #publicKeys()} as JSON, e.g. for {@code portal.auth.backend-clients.<id>.jwks}. */
+    public String publicKeysJson() {
+        return publicKeys().toString(true);
     }
 }
