@@ -2,6 +2,7 @@ package io.healthportal.server.fhir;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
@@ -39,6 +40,14 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
     SubscriptionChannelConfig.class
 })
 class FhirJpaConfig {
+
+    /** Storage-wide interceptors: they run for requests and for background jobs alike. */
+    @Bean
+    BulkExportScopeInterceptor bulkExportScopeInterceptor(IInterceptorService interceptors, FhirContext fhirContext) {
+        BulkExportScopeInterceptor interceptor = new BulkExportScopeInterceptor(fhirContext);
+        interceptors.registerInterceptor(interceptor);
+        return interceptor;
+    }
 
     @Bean
     PartitionSettings partitionSettings() {

@@ -69,6 +69,7 @@ class FhirRestfulServerConfig {
         server.registerInterceptor(new StaleVersionPreconditionInterceptor());
         server.registerInterceptor(new PortalCapabilitiesInterceptor());
         server.registerInterceptor(new EverythingSinceInterceptor());
+        server.registerInterceptor(new ComponentCompositeInterceptor());
         server.registerInterceptor(new SearchPrefixInterceptor(fhirContext, Clock.systemUTC()));
         server.registerInterceptor(new OpenApiInterceptor());
         server.registerInterceptor(new ResponseHighlighterInterceptor());

@@ -32,7 +32,6 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -231,8 +230,6 @@ class OperationsIT extends FhirApiTestBase {
     }
 
     @Test
-    @Disabled("HAPI FHIR 8.8's Patient/$export without a patient parameter writes every resource of the types "
-            + "asked, whether or not it is in a patient's compartment")
     void patientExportLeavesOutResourcesInNoPatientsCompartment() {
         Chart chart = chart();
         Observation unattached = new Observation().setStatus(Observation.ObservationStatus.FINAL);
@@ -248,8 +245,6 @@ class OperationsIT extends FhirApiTestBase {
     }
 
     @Test
-    @Disabled("HAPI FHIR 8.8 ignores _since on Patient/$export (GET and POST) and exports every patient's "
-            + "compartment; the system-level export honours it")
     void patientExportSinceWritesOnlyWhatChangedAfterwards() {
         Chart first = chart();
         Chart second = chart();

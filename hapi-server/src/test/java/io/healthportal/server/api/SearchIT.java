@@ -28,7 +28,6 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.RiskAssessment;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Every search feature the README promises, each on data the test writes and with the hits named. */
@@ -386,14 +385,33 @@ class SearchIT extends FhirApiTestBase {
     }
 
     @Test
-    @Disabled("HAPI FHIR 8.8 does not pair a composite's parts within one component: "
-            + "https://github.com/hapifhir/hapi-fhir/issues/7318")
-    void componentCodeValueQuantityDoesNotPairOneComponentsCodeWithAnothersValue() {
-        Patient patient = create(patient(unique("Unpaired")));
-        create(bloodPressure(patient, 150, 95));
+    void componentCodeValueQuantityPairsTheCodeWithTheValueOfTheSameComponent() {
+        Patient patient = create(patient(unique("Paired")));
+        Observation raised = create(bloodPressure(patient, 150, 95));
+        Observation normal = create(bloodPressure(patient, 120, 80));
+        String diastolic =
+                "Observation?subject=" + typeAndId(patient) + "&component-code-value-quantity=" + LOINC + "|8462-4";
 
-        assertMatches("Observation?subject=" + typeAndId(patient) + "&component-code-value-quantity=" + LOINC
-                + "|8462-4$gt140");
+        assertMatches(diastolic + "$gt140");
+        assertMatches(diastolic + "$gt90", raised);
+        assertMatches(diastolic + "$gt140," + LOINC + "|8462-4$lt85", normal);
+    }
+
+    @Test
+    void componentCompositePairingHoldsOnEveryPage() {
+        Patient patient = create(patient(unique("PairedPages")));
+        List<String> high = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            high.add(typeAndId(create(bloodPressure(patient, 150, 105))));
+            create(bloodPressure(patient, 150, 95));
+        }
+
+        List<Bundle> pages = allPages(search("Observation?subject=" + typeAndId(patient)
+                + "&component-code-value-quantity=" + LOINC + "|8462-4$gt100&_count=2"));
+
+        List<String> seen =
+                pages.stream().flatMap(page -> matchIds(page).stream()).toList();
+        assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(high);
     }
 
     @Test

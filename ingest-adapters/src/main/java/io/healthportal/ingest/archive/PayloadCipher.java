@@ -1,0 +1,54 @@
+package io.healthportal.ingest.archive;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-GCM encryption of archived payloads. Each payload gets a fresh 96-bit nonce; the receipt id is
+ * bound in as additional authenticated data, so a ciphertext moved to another receipt fails to open.
+ */
+public final class PayloadCipher {
+
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final ArchiveKey key;
+    private final SecureRandom random = new SecureRandom();
+
+    public PayloadCipher(ArchiveKey key) {
+        this.key = key;
+    }
+
+    public Sealed seal(byte[] payload, byte[] associatedData) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associatedData);
+            return new Sealed(key.id(), nonce, cipher.doFinal(payload));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("INGEST-ARCHIVE-SEAL: encryption failed", e);
+        }
+    }
+
+    public byte[] open(Sealed sealed, byte[] associatedData) {
+        if (!sealed.keyId().equals(key.id())) {
+            throw new IllegalStateException("INGEST-ARCHIVE-KEY-ID: payload was sealed with key " + sealed.keyId()
+                    + ", the configured key is " + key.id());
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, sealed.nonce()));
+            cipher.updateAAD(associatedData);
+            return cipher.doFinal(sealed.ciphertext());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("INGEST-ARCHIVE-OPEN: the archived payload failed authentication", e);
+        }
+    }
+
+    /** A ciphertext (GCM tag included) with the nonce and key id needed to open it. */
+    public record Sealed(String keyId, byte[] nonce, byte[] ciphertext) {}
+}

@@ -1,0 +1,123 @@
+package io.healthportal.ingest.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of ingest-adapters ({@code portal.ingest.*}).
+ *
+ * @param dataDir where the embedded defaults keep the database and the archive key
+ * @param archiveKeyFile the AES key of the payload archive; created on first start when missing
+ * @param fhirBaseUrl hapi-server's FHIR base, e.g. {@code http://localhost:8080/fhir}
+ * @param auth how ingest-adapters authenticates to hapi-server
+ * @param retry how transient hapi-server failures are retried
+ * @param broker the AMQP broker the receipts are queued on
+ * @param partners every partner that may send data; a partner not listed here is refused
+ */
+@Validated
+@ConfigurationProperties("portal.ingest")
+public record IngestProperties(
+        @NotNull Path dataDir,
+        @NotNull Path archiveKeyFile,
+        @NotNull URI fhirBaseUrl,
+        @NotNull @Valid BackendAuth auth,
+        @NotNull @Valid Retry retry,
+        @NotNull @Valid Broker broker,
+        @NotNull @Valid List<PartnerProperties> partners) {
+
+    /**
+     * @param embeddedPort the port of the embedded AMQP broker (default profile); 0 with a real broker
+     * @param quorumQueues declare RabbitMQ quorum queues (the {@code rabbitmq} profile)
+     * @param queue the queue receipts are published to and consumed from
+     */
+    public record Broker(
+            int embeddedPort,
+            boolean quorumQueues,
+            @NotBlank String queue) {
+
+        /** The embedded broker keeps messages in memory: a restart loses what it held. */
+        public boolean embedded() {
+            return embeddedPort > 0;
+        }
+    }
+
+    /**
+     * ingest-adapters as a SMART Backend Services client of hapi-server.
+     *
+     * @param clientId the client id hapi-server registered it under
+     * @param keyFile its private EC P-384 key as a JWK (the public half is registered with hapi-server)
+     * @param createKeyIfMissing create the key on first start (embedded default only)
+     * @param scope the {@code system/} scopes it asks for: what the mappings write
+     */
+    public record BackendAuth(
+            @NotBlank String clientId,
+            @NotNull Path keyFile,
+            boolean createKeyIfMissing,
+            @NotBlank String scope) {}
+
+    /**
+     * @param initialBackoff the first wait after a transient failure; it doubles up to {@code maxBackoff}
+     * @param giveUpAfter after this long the message is returned to the queue for a later attempt
+     */
+    public record Retry(
+            @NotNull Duration initialBackoff,
+            @NotNull Duration maxBackoff,
+            @NotNull Duration giveUpAfter) {}
+
+    public Optional<PartnerProperties> partner(String id) {
+        return partners.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /**
+     * @param id the partner's id as it appears in URLs, receipts and {@code meta.source}
+     * @param timeZone the zone of the partner's timestamps that carry none
+     * @param mllpPort the partner's MLLP listener port (none without it; 0 picks a free port)
+     * @param mllpBindAddress the address the listener binds to (default 127.0.0.1)
+     * @param charset the character set of the partner's payloads (default UTF-8; many labs send ISO-8859-1)
+     */
+    public record PartnerProperties(
+            @NotBlank String id,
+            @NotNull PayloadFormat format,
+            @NotNull @Valid IdentifierSystems identifierSystems,
+            @NotNull ZoneId timeZone,
+            Integer mllpPort,
+            String mllpBindAddress,
+            Charset charset) {
+
+        public Charset payloadCharset() {
+            return charset == null ? StandardCharsets.UTF_8 : charset;
+        }
+
+        public String bindAddress() {
+            return mllpBindAddress == null || mllpBindAddress.isBlank() ? "127.0.0.1" : mllpBindAddress;
+        }
+    }
+
+    /**
+     * The FHIR identifier systems a partner's local identifiers are written with.
+     *
+     * @param mrn the partner's medical record numbers (PID-3 with type MR, or the first PID-3)
+     * @param order the partner's filler order numbers and accessions (OBR-3, ORC-3)
+     * @param visit the partner's visit numbers (PV1-19)
+     */
+    public record IdentifierSystems(
+            @NotBlank String mrn,
+            @NotBlank String order,
+            @NotBlank String visit) {}
+
+    /** The payload formats ingest-adapters accepts. */
+    public enum PayloadFormat {
+        HL7V2
+    }
+}

@@ -1,0 +1,37 @@
+package io.healthportal.ingest.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.healthportal.ingest.config.IngestProperties;
+import io.healthportal.smartclient.BackendServicesClient;
+import io.healthportal.smartclient.BackendServicesKey;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class FhirClientConfig {
+
+    @Bean
+    FhirContext fhirContext() {
+        return FhirContext.forR4();
+    }
+
+    @Bean
+    BackendServicesKey backendServicesKey(IngestProperties properties) {
+        IngestProperties.BackendAuth auth = properties.auth();
+        return BackendServicesKey.load(auth.keyFile(), auth.createKeyIfMissing());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RequestAuthorizer requestAuthorizer(IngestProperties properties, BackendServicesKey key) {
+        IngestProperties.BackendAuth auth = properties.auth();
+        return new BackendServicesTokens(
+                new BackendServicesClient(properties.fhirBaseUrl(), auth.clientId(), auth.scope(), key));
+    }
+
+    @Bean
+    FhirWriter fhirWriter(FhirContext fhir, IngestProperties properties, RequestAuthorizer authorizer) {
+        return new FhirWriter(fhir, properties.fhirBaseUrl(), authorizer);
+    }
+}

@@ -1,0 +1,278 @@
+package io.healthportal.ingest.hl7v2;
+
+import io.healthportal.ingest.pipeline.MappingException;
+import java.math.BigDecimal;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Quantity;
+
+/**
+ * HL7 v2 datatypes as FHIR datatypes, following the v2-to-FHIR IG's datatype maps
+ * ({@code mappings/HL7-v2-to-fhir-IG/datatypes/}: CWE[CodeableConcept], XPN[HumanName],
+ * XAD[Address], XTN[ContactPoint], NM[Quantity]). Where a row needs a concept map or vocabulary we do
+ * not hold, the simpler reading is taken and the class says so.
+ */
+final class Datatypes {
+
+    static final String UCUM = "http://unitsofmeasure.org";
+
+    /** HL7 table 0396 coding-system names for the systems partners use most, as FHIR system URIs. */
+    private static final Map<String, String> CODING_SYSTEMS = Map.ofEntries(
+            Map.entry("LN", "http://loinc.org"),
+            Map.entry("LOINC", "http://loinc.org"),
+            Map.entry("SCT", "http://snomed.info/sct"),
+            Map.entry("SNM", "http://snomed.info/sct"),
+            Map.entry("SNOMED", "http://snomed.info/sct"),
+            Map.entry("SNOMEDCT", "http://snomed.info/sct"),
+            Map.entry("UCUM", UCUM),
+            Map.entry("I10", "http://hl7.org/fhir/sid/icd-10"),
+            Map.entry("ICD10", "http://hl7.org/fhir/sid/icd-10"),
+            Map.entry("READ", "http://read.info/readv2"));
+
+    /**
+     * Units commonly sent without a coding system whose text is already valid UCUM (UK lab units
+     * included). Anything else keeps its text in {@code Quantity.unit} without a UCUM code.
+     */
+    private static final Set<String> UCUM_AS_SENT = Set.of(
+            "%",
+            "g/L",
+            "g/dL",
+            "mg/dL",
+            "mg/L",
+            "ug/L",
+            "ng/mL",
+            "pg/mL",
+            "mmol/L",
+            "umol/L",
+            "nmol/L",
+            "pmol/L",
+            "mmol/mol",
+            "mL/min",
+            "mL/min/{1.73_m2}",
+            "U/L",
+            "[IU]/L",
+            "mU/L",
+            "fL",
+            "pg",
+            "10*9/L",
+            "10*12/L",
+            "10*6/L",
+            "10*3/uL",
+            "10*6/uL",
+            "mm[Hg]",
+            "kg",
+            "g",
+            "cm",
+            "m",
+            "kg/m2",
+            "Cel",
+            "/min",
+            "s",
+            "min",
+            "h",
+            "L/L",
+            "mosm/kg",
+            "mm/h",
+            "{ratio}",
+            "1");
+
+    /** Common non-UCUM spellings with their UCUM code. */
+    private static final Map<String, String> UCUM_SPELLINGS = Map.ofEntries(
+            Map.entry("mmol/l", "mmol/L"),
+            Map.entry("umol/l", "umol/L"),
+            Map.entry("g/l", "g/L"),
+            Map.entry("mg/l", "mg/L"),
+            Map.entry("u/l", "U/L"),
+            Map.entry("iu/l", "[IU]/L"),
+            Map.entry("x10^9/l", "10*9/L"),
+            Map.entry("x10e9/l", "10*9/L"),
+            Map.entry("10^9/l", "10*9/L"),
+            Map.entry("x10^12/l", "10*12/L"),
+            Map.entry("10^12/l", "10*12/L"),
+            Map.entry("giga.l-1", "10*9/L"),
+            Map.entry("tera.l-1", "10*12/L"),
+            Map.entry("beats/min", "/min"),
+            Map.entry("bpm", "/min"),
+            Map.entry("mmhg", "mm[Hg]"));
+
+    private Datatypes() {}
+
+    static String system(String hl7CodingSystem) {
+        if (hl7CodingSystem == null) {
+            return null;
+        }
+        return CODING_SYSTEMS.get(hl7CodingSystem.toUpperCase(Locale.ROOT));
+    }
+
+    /** CWE/CE/CNE: components 1-3 and the alternate 4-6 as two codings, component 9 as text. */
+    static CodeableConcept codeableConcept(Fields f, int field, int rep) {
+        CodeableConcept concept = new CodeableConcept();
+        addCoding(concept, f.get(field, rep, 1), f.get(field, rep, 2), f.get(field, rep, 3));
+        addCoding(concept, f.get(field, rep, 4), f.get(field, rep, 5), f.get(field, rep, 6));
+        String original = f.get(field, rep, 9);
+        if (original != null) {
+            concept.setText(original);
+        } else if (!concept.hasCoding() && f.get(field, rep, 2) != null) {
+            concept.setText(f.get(field, rep, 2));
+        }
+        return concept.hasCoding() || concept.hasText() ? concept : null;
+    }
+
+    private static void addCoding(CodeableConcept concept, String code, String display, String codingSystem) {
+        if (code == null) {
+            if (display != null && !concept.hasText()) {
+                concept.setText(display);
+            }
+            return;
+        }
+        Coding coding = concept.addCoding().setCode(code).setDisplay(display);
+        String system = system(codingSystem);
+        if (system != null) {
+            coding.setSystem(system);
+        }
+    }
+
+    /** XPN: family (XPN-1.1), given (XPN-2, XPN-3), suffix (XPN-4), prefix (XPN-5), use from XPN-7. */
+    static HumanName humanName(Fields f, int field, int rep) {
+        HumanName name = new HumanName();
+        String family = f.get(field, rep, 1, 1);
+        if (family != null) {
+            name.setFamily(family);
+        }
+        if (f.get(field, rep, 2) != null) {
+            name.addGiven(f.get(field, rep, 2));
+        }
+        if (f.get(field, rep, 3) != null) {
+            name.addGiven(f.get(field, rep, 3));
+        }
+        if (f.get(field, rep, 4) != null) {
+            name.addSuffix(f.get(field, rep, 4));
+        }
+        if (f.get(field, rep, 5) != null) {
+            name.addPrefix(f.get(field, rep, 5));
+        }
+        String type = f.get(field, rep, 7);
+        if (type != null) {
+            switch (type) {
+                case "L" -> name.setUse(HumanName.NameUse.OFFICIAL);
+                case "D" -> name.setUse(HumanName.NameUse.USUAL);
+                case "M" -> name.setUse(HumanName.NameUse.MAIDEN);
+                case "N" -> name.setUse(HumanName.NameUse.NICKNAME);
+                case "A" -> name.setUse(HumanName.NameUse.ANONYMOUS);
+                default -> {
+                    // other name types (table 0200) have no HumanName.use of their own
+                }
+            }
+        }
+        return name.isEmpty() ? null : name;
+    }
+
+    /** XAD: street (XAD-1.1), other designation (XAD-2), city, state, postcode, country; XAD-7 use. */
+    static Address address(Fields f, int field, int rep) {
+        Address address = new Address();
+        if (f.get(field, rep, 1, 1) != null) {
+            address.addLine(f.get(field, rep, 1, 1));
+        }
+        if (f.get(field, rep, 2) != null) {
+            address.addLine(f.get(field, rep, 2));
+        }
+        address.setCity(f.get(field, rep, 3));
+        address.setState(f.get(field, rep, 4));
+        address.setPostalCode(f.get(field, rep, 5));
+        address.setCountry(f.get(field, rep, 6));
+        String type = f.get(field, rep, 7);
+        if ("H".equals(type)) {
+            address.setUse(Address.AddressUse.HOME);
+        } else if ("B".equals(type) || "O".equals(type)) {
+            address.setUse(Address.AddressUse.WORK);
+        } else if ("M".equals(type)) {
+            address.setType(Address.AddressType.POSTAL);
+        }
+        return address.isEmpty() ? null : address;
+    }
+
+    /** XTN: the number (XTN-1, else XTN-12 unformatted) or, for an Internet address, XTN-4 as email. */
+    static ContactPoint contactPoint(Fields f, int field, int rep, ContactPoint.ContactPointUse use) {
+        String equipment = f.get(field, rep, 3);
+        ContactPoint contact = new ContactPoint().setUse(use);
+        if ("Internet".equalsIgnoreCase(equipment) || "X.400".equalsIgnoreCase(equipment)) {
+            String email = f.get(field, rep, 4);
+            return email == null
+                    ? null
+                    : contact.setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
+        }
+        String number = f.get(field, rep, 1);
+        if (number == null) {
+            number = f.get(field, rep, 12);
+        }
+        if (number == null) {
+            return null;
+        }
+        if ("FX".equals(equipment)) {
+            contact.setSystem(ContactPoint.ContactPointSystem.FAX);
+        } else {
+            contact.setSystem(ContactPoint.ContactPointSystem.PHONE);
+        }
+        if ("CP".equals(equipment)) {
+            contact.setUse(ContactPoint.ContactPointUse.MOBILE);
+        }
+        return contact.setValue(number);
+    }
+
+    /** A numeric value with the unit of OBX-6 (CWE: code, text, coding system). */
+    static Quantity quantity(BigDecimal value, String unitCode, String unitText, String unitSystem) {
+        Quantity quantity = new Quantity().setValue(value);
+        applyUnit(quantity, unitCode, unitText, unitSystem);
+        return quantity;
+    }
+
+    static void applyUnit(Quantity quantity, String unitCode, String unitText, String unitSystem) {
+        if (unitCode == null && unitText == null) {
+            return;
+        }
+        String shown = unitText != null ? unitText : unitCode;
+        quantity.setUnit(shown);
+        String ucum = null;
+        if (unitCode != null
+                && unitSystem != null
+                && unitSystem.toUpperCase(Locale.ROOT).contains("UCUM")) {
+            ucum = unitCode;
+        } else if (unitCode != null && UCUM_AS_SENT.contains(unitCode)) {
+            ucum = unitCode;
+        } else if (unitCode != null) {
+            ucum = UCUM_SPELLINGS.get(unitCode.toLowerCase(Locale.ROOT));
+        }
+        if (ucum != null) {
+            quantity.setSystem(UCUM).setCode(ucum);
+        }
+    }
+
+    /** A DTM field as a dateTime in the partner's zone when it carries none; null when empty. */
+    static DateTimeType dateTime(Fields f, int field, ZoneId partnerZone) throws MappingException {
+        try {
+            return Hl7Timestamps.dateTime(f.get(field), partnerZone);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new MappingException(
+                    "INGEST-HL7-BAD-TIMESTAMP", f.name() + "-" + field + " is not an HL7 v2 timestamp");
+        }
+    }
+
+    static BigDecimal decimal(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

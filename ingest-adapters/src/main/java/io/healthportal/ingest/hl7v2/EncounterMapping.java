@@ -1,0 +1,91 @@
+package io.healthportal.ingest.hl7v2;
+
+import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
+import io.healthportal.ingest.pipeline.MappingException;
+import java.util.List;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Period;
+
+/**
+ * PV1 as Encounter, after the v2-to-FHIR IG's {@code segments/PV1[Encounter]} rows for PV1-2 (class,
+ * {@code codesystems/PatientClass[EncounterClass]}), PV1-19 (identifier), PV1-44/45 (period). The
+ * status follows the trigger event ({@code messages/ADT_A01}: A01 admit in-progress, A04 registration
+ * arrived, A08 update keeps in-progress unless a discharge time is present). No visit number (PV1-19)
+ * means no stable identity, so no Encounter is written.
+ */
+final class EncounterMapping {
+
+    private static final String V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+    private EncounterMapping() {}
+
+    record MappedEncounter(Encounter encounter, Identifier matchOn) {}
+
+    static MappedEncounter map(Fields pv1, String trigger, PartnerProperties partner, List<String> unmapped)
+            throws MappingException {
+        String visit = pv1.get(19, 1);
+        if (visit == null) {
+            unmapped.add("PV1 without a visit number (PV1-19): no Encounter written");
+            return null;
+        }
+        Identifier identifier = new Identifier()
+                .setSystem(partner.identifierSystems().visit())
+                .setValue(visit)
+                .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "VN", "Visit number")));
+        Encounter encounter = new Encounter();
+        encounter.addIdentifier(identifier);
+        Coding patientClass = patientClass(pv1.get(2));
+        if (patientClass == null) {
+            unmapped.add("PV1-2 patient class outside HL7 table 0004");
+            patientClass = unknownClass();
+        }
+        encounter.setClass_(patientClass);
+        DateTimeType admitted = Datatypes.dateTime(pv1, 44, partner.timeZone());
+        DateTimeType discharged = Datatypes.dateTime(pv1, 45, partner.timeZone());
+        if (admitted != null || discharged != null) {
+            Period period = new Period();
+            period.setStartElement(admitted);
+            period.setEndElement(discharged);
+            encounter.setPeriod(period);
+        }
+        if (discharged != null) {
+            encounter.setStatus(Encounter.EncounterStatus.FINISHED);
+        } else if ("A04".equals(trigger)) {
+            encounter.setStatus(Encounter.EncounterStatus.ARRIVED);
+        } else {
+            encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
+        }
+        for (int field : new int[] {3, 7, 8, 9, 10, 17}) {
+            if (pv1.present(field)) {
+                unmapped.add("PV1-" + field);
+            }
+        }
+        return new MappedEncounter(encounter, identifier);
+    }
+
+    /**
+     * {@code codesystems/PatientClass[EncounterClass]}: E, I, O, P to v3 ActCode; R, B, C, N, U keep their
+     * table 0004 code, as the map says; an empty PV1-2 is unknown; anything else is null.
+     */
+    private static Coding patientClass(String code) {
+        if (code == null) {
+            return unknownClass();
+        }
+        return switch (code) {
+            case "E" -> new Coding(V3_ACT_CODE, "EMER", "emergency");
+            case "I" -> new Coding(V3_ACT_CODE, "IMP", "inpatient encounter");
+            case "O" -> new Coding(V3_ACT_CODE, "AMB", "ambulatory");
+            case "P" -> new Coding(V3_ACT_CODE, "PRENC", "pre-admission");
+            case "R", "B", "C", "N", "U" -> new Coding("http://terminology.hl7.org/CodeSystem/v2-0004", code, null);
+            default -> null;
+        };
+    }
+
+    private static Coding unknownClass() {
+        return new Coding("http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "UNK", "unknown");
+    }
+}

@@ -1,0 +1,363 @@
+package io.healthportal.ingest.hl7v2;
+
+import ca.uhn.fhir.util.UrlUtil;
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Group;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.Segment;
+import ca.uhn.hl7v2.model.Structure;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
+import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
+import io.healthportal.ingest.pipeline.FormatMapper;
+import io.healthportal.ingest.pipeline.MappingException;
+import io.healthportal.ingest.pipeline.SourceMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HL7 v2 (2.3 to 2.8) into one FHIR transaction bundle per message: ADT^A01/A04/A08 to Patient and
+ * Encounter, ORU^R01 to Patient, DiagnosticReport and Observations. Every message is parsed into the
+ * v2.6 model (HAPI's canonical parsing), so the mapping is written once for all versions. Each resource
+ * is written by a conditional request on its business identifier, so a replay updates what the first
+ * delivery created; each carries {@code meta.source} (partner and MSH-10; hapi-server appends its request id after {@code #}), and one Provenance per
+ * message, with a deterministic id from its receipt, points at them and at the archived payload.
+ * Plain Java: no Spring.
+ */
+public final class Hl7v2Format implements FormatMapper {
+
+    private static final Logger log = LoggerFactory.getLogger(Hl7v2Format.class);
+    static final String PARTNER_SYSTEM = "https://healthportal.io/Id/partner";
+    static final String RECEIPT_SYSTEM = "https://healthportal.io/Id/ingest-receipt";
+    private static final Set<String> ADT_EVENTS = Set.of("A01", "A04", "A08");
+    private static final Set<String> MAPPED_SEGMENTS = Set.of("MSH", "EVN", "PID", "PV1", "ORC", "OBR", "OBX");
+
+    private final PipeParser parser;
+
+    public Hl7v2Format() {
+        HapiContext context = new DefaultHapiContext(new CanonicalModelClassFactory("2.6"));
+        // Partners' messages are rarely conformant; what matters is checked while mapping.
+        context.setValidationContext(ValidationContextFactory.noValidation());
+        context.getParserConfiguration().setValidating(false);
+        // HAPI's default id generator keeps a counter file in the working directory.
+        context.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
+        this.parser = context.getPipeParser();
+    }
+
+    @Override
+    public PayloadFormat format() {
+        return PayloadFormat.HL7V2;
+    }
+
+    @Override
+    public Bundle map(byte[] payload, SourceMessage source) throws MappingException {
+        Conversion conversion = convert(new String(payload, source.partner().payloadCharset()), source);
+        if (log.isDebugEnabled() && !conversion.unmapped().isEmpty()) {
+            log.debug("Receipt {} left unmapped: {}", source.receiptId(), conversion.unmapped());
+        }
+        return conversion.bundle();
+    }
+
+    /** The bundle, and what the message held that was not mapped (field and segment names only). */
+    public record Conversion(Bundle bundle, List<String> unmapped) {}
+
+    public Conversion convert(String payload, SourceMessage source) throws MappingException {
+        Message message = parse(payload);
+        List<Segment> segments = new ArrayList<>();
+        try {
+            flatten(message, segments);
+        } catch (HL7Exception e) {
+            throw new MappingException("INGEST-HL7-PARSE", "message structure could not be read: " + e.getErrorCode());
+        }
+        Fields msh = new Fields(segments.get(0));
+        String type = msh.get(9, 1);
+        String trigger = msh.get(9, 2);
+        String controlId = msh.get(10);
+        if (controlId == null) {
+            throw new MappingException("INGEST-HL7-NO-CONTROL-ID", "MSH-10 is empty");
+        }
+        List<String> unmapped = new ArrayList<>();
+        for (Segment segment : segments) {
+            if (!MAPPED_SEGMENTS.contains(segment.getName())) {
+                unmapped.add(segment.getName());
+            }
+        }
+        PartnerProperties partner = source.partner();
+        Transaction transaction = new Transaction(metaSource(partner.id(), controlId), partner.id());
+        if ("ADT".equals(type) && ADT_EVENTS.contains(trigger)) {
+            adt(segments, trigger, partner, transaction, unmapped);
+        } else if ("ORU".equals(type) && "R01".equals(trigger)) {
+            oru(segments, partner, transaction, unmapped);
+        } else {
+            throw new MappingException(
+                    "INGEST-HL7-UNSUPPORTED-EVENT", "message type " + type + "^" + trigger + " is not mapped");
+        }
+        transaction.addProvenance(source, eventTime(segments, msh, partner));
+        return new Conversion(transaction.bundle, List.copyOf(unmapped));
+    }
+
+    /**
+     * {@code meta.source} for a partner's message. Not {@code uri#id}: HAPI FHIR replaces whatever follows
+     * {@code #} with its own request id, so the message id is part of the URI itself.
+     */
+    static String metaSource(String partnerId, String controlId) {
+        return "urn:healthportal:partner:" + partnerId + ":message:"
+                + java.net.URLEncoder.encode(controlId, StandardCharsets.UTF_8);
+    }
+
+    private Message parse(String payload) throws MappingException {
+        String text = Hl7v2Text.normalise(payload);
+        if (!text.startsWith("MSH")) {
+            throw new MappingException("INGEST-HL7-NO-MSH", "message does not start with an MSH segment");
+        }
+        try {
+            return parser.parse(text);
+        } catch (HL7Exception e) {
+            // HAPI's own message can quote the payload: only its error code and location are kept.
+            throw new MappingException(
+                    "INGEST-HL7-PARSE",
+                    "HL7 v2 parse failed (" + e.getErrorCode()
+                            + (e.getLocation() == null ? "" : " at " + e.getLocation()) + ")");
+        } catch (RuntimeException e) {
+            throw new MappingException(
+                    "INGEST-HL7-PARSE", "HL7 v2 parse failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static void adt(
+            List<Segment> segments,
+            String trigger,
+            PartnerProperties partner,
+            Transaction transaction,
+            List<String> unmapped)
+            throws MappingException {
+        Fields pid = required(segments, "PID");
+        PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
+        String patientUrl = transaction.conditionalUpdate(patient.patient(), patient.matchOn());
+        Segment pv1 = first(segments, "PV1");
+        if (pv1 != null) {
+            EncounterMapping.MappedEncounter encounter =
+                    EncounterMapping.map(new Fields(pv1), trigger, partner, unmapped);
+            if (encounter != null) {
+                encounter.encounter().setSubject(new Reference(patientUrl));
+                transaction.conditionalUpdate(encounter.encounter(), encounter.matchOn());
+            }
+        }
+    }
+
+    private static void oru(
+            List<Segment> segments, PartnerProperties partner, Transaction transaction, List<String> unmapped)
+            throws MappingException {
+        Fields pid = required(segments, "PID");
+        PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
+        // A lab's PID does not overwrite demographics a clinic sent: create the patient only if unknown.
+        String patientUrl = transaction.conditionalCreate(patient.patient(), patient.matchOn());
+        Fields orc = null;
+        Fields obr = null;
+        List<Fields> obxs = new ArrayList<>();
+        int reports = 0;
+        for (Segment segment : segments) {
+            switch (segment.getName()) {
+                case "ORC" -> {
+                    if (obr != null) {
+                        addReport(obr, orc, obxs, partner, transaction, patientUrl, unmapped);
+                        reports++;
+                        obr = null;
+                        obxs = new ArrayList<>();
+                    }
+                    orc = new Fields(segment);
+                }
+                case "OBR" -> {
+                    if (obr != null) {
+                        addReport(obr, orc, obxs, partner, transaction, patientUrl, unmapped);
+                        reports++;
+                        orc = null;
+                        obxs = new ArrayList<>();
+                    }
+                    obr = new Fields(segment);
+                }
+                case "OBX" -> {
+                    if (obr == null) {
+                        throw new MappingException("INGEST-HL7-OBX-WITHOUT-OBR", "an OBX segment precedes every OBR");
+                    }
+                    obxs.add(new Fields(segment));
+                }
+                default -> {
+                    // other segments were listed as unmapped above
+                }
+            }
+        }
+        if (obr != null) {
+            addReport(obr, orc, obxs, partner, transaction, patientUrl, unmapped);
+            reports++;
+        }
+        if (reports == 0) {
+            throw new MappingException("INGEST-HL7-NO-OBR", "ORU^R01 without an OBR segment");
+        }
+    }
+
+    private static void addReport(
+            Fields obr,
+            Fields orc,
+            List<Fields> obxs,
+            PartnerProperties partner,
+            Transaction transaction,
+            String patientUrl,
+            List<String> unmapped)
+            throws MappingException {
+        ResultMapping.MappedReport mapped = ResultMapping.map(obr, orc, obxs, partner, unmapped);
+        Reference subject = new Reference(patientUrl);
+        for (ResultMapping.MappedObservation observation : mapped.observations()) {
+            observation.observation().setSubject(subject.copy());
+            String url = transaction.conditionalUpdate(observation.observation(), observation.matchOn());
+            mapped.report().addResult(new Reference(url));
+        }
+        mapped.report().setSubject(subject.copy());
+        transaction.conditionalUpdate(mapped.report(), mapped.matchOn());
+    }
+
+    /** EVN-2 (recorded date/time), else MSH-7: the source event time every written resource records. */
+    private static DateTimeType eventTime(List<Segment> segments, Fields msh, PartnerProperties partner)
+            throws MappingException {
+        Segment evn = first(segments, "EVN");
+        DateTimeType recorded = evn == null ? null : Datatypes.dateTime(new Fields(evn), 2, partner.timeZone());
+        return recorded != null ? recorded : Datatypes.dateTime(msh, 7, partner.timeZone());
+    }
+
+    private static Fields required(List<Segment> segments, String name) throws MappingException {
+        Segment segment = first(segments, name);
+        if (segment == null) {
+            throw new MappingException("INGEST-HL7-MISSING-SEGMENT", "the message has no " + name + " segment");
+        }
+        return new Fields(segment);
+    }
+
+    private static Segment first(List<Segment> segments, String name) {
+        return segments.stream()
+                .filter(s -> s.getName().equals(name))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** Every non-empty segment in message order, groups flattened. */
+    private static void flatten(Group group, List<Segment> out) throws HL7Exception {
+        for (String name : group.getNames()) {
+            for (Structure structure : group.getAll(name)) {
+                if (structure instanceof Segment segment) {
+                    if (!segment.isEmpty()) {
+                        out.add(segment);
+                    }
+                } else {
+                    flatten((Group) structure, out);
+                }
+            }
+        }
+    }
+
+    /** The bundle being built, with deterministic fullUrls from each resource's business identifier. */
+    private static final class Transaction {
+        private final Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        private final String metaSource;
+        private final String partnerId;
+        private final List<Reference> targets = new ArrayList<>();
+
+        Transaction(String metaSource, String partnerId) {
+            this.metaSource = metaSource;
+            this.partnerId = partnerId;
+        }
+
+        String conditionalUpdate(Resource resource, Identifier identifier) {
+            String url = add(resource, identifier);
+            bundle.getEntry()
+                    .get(bundle.getEntry().size() - 1)
+                    .getRequest()
+                    .setMethod(HTTPVerb.PUT)
+                    .setUrl(resource.fhirType() + "?identifier=" + token(identifier));
+            return url;
+        }
+
+        String conditionalCreate(Resource resource, Identifier identifier) {
+            String url = add(resource, identifier);
+            bundle.getEntry()
+                    .get(bundle.getEntry().size() - 1)
+                    .getRequest()
+                    .setMethod(HTTPVerb.POST)
+                    .setUrl(resource.fhirType())
+                    .setIfNoneExist("identifier=" + token(identifier));
+            return url;
+        }
+
+        private String add(Resource resource, Identifier identifier) {
+            String fullUrl = "urn:uuid:"
+                    + UUID.nameUUIDFromBytes((partnerId + "|" + resource.fhirType() + "|" + identifier.getSystem() + "|"
+                                    + identifier.getValue())
+                            .getBytes(StandardCharsets.UTF_8));
+            resource.getMeta().setSource(metaSource);
+            bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
+            targets.add(new Reference(fullUrl));
+            return fullUrl;
+        }
+
+        void addProvenance(SourceMessage source, DateTimeType occurred) {
+            Provenance provenance = new Provenance();
+            provenance.setId("receipt-" + source.receiptId());
+            provenance.getMeta().setSource(metaSource);
+            provenance.setTarget(targets);
+            provenance.setRecorded(Date.from(source.receivedAt()));
+            if (occurred != null) {
+                provenance.setOccurred(occurred);
+            }
+            provenance.setActivity(new CodeableConcept()
+                    .addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "UPDATE", null)));
+            provenance
+                    .addAgent()
+                    .setType(new CodeableConcept()
+                            .addCoding(new Coding(
+                                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                                    "author",
+                                    "Author")))
+                    .setWho(new Reference()
+                            .setIdentifier(
+                                    new Identifier().setSystem(PARTNER_SYSTEM).setValue(partnerId))
+                            .setDisplay(partnerId));
+            provenance
+                    .addEntity()
+                    .setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                    .setWhat(new Reference()
+                            .setIdentifier(new Identifier()
+                                    .setSystem(RECEIPT_SYSTEM)
+                                    .setValue(source.receiptId().toString()))
+                            .setDisplay("archived HL7 v2 message"));
+            bundle.addEntry()
+                    .setFullUrl("urn:uuid:" + source.receiptId())
+                    .setResource(provenance)
+                    .getRequest()
+                    .setMethod(HTTPVerb.PUT)
+                    .setUrl("Provenance/" + provenance.getIdElement().getIdPart());
+        }
+
+        private static String token(Identifier identifier) {
+            return UrlUtil.escapeUrlParam(identifier.getSystem()) + "|" + UrlUtil.escapeUrlParam(identifier.getValue());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.healthportal.ingest.hl7v2;
+
+import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
+import io.healthportal.ingest.pipeline.MappingException;
+import java.util.List;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * PID as Patient, after the v2-to-FHIR IG's {@code segments/PID[Patient]} rows for PID-3 (identifier),
+ * PID-5 (name), PID-7 (birthDate), PID-8 (gender, {@code codesystems/AdministrativeSex}), PID-11
+ * (address), PID-13/14 (telecom), PID-29/30 (deceased). The NHS number is the identity across partners:
+ * a PID-3 repetition of type {@code NH} or assigned by {@code NHS} must pass its check digit, or the
+ * message is refused rather than attached to the wrong person. Without one, the partner's MRN (type
+ * {@code MR}, else the first PID-3) with its assigner identifies the patient.
+ */
+final class PatientMapping {
+
+    static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
+
+    private PatientMapping() {}
+
+    /** The patient and the identifier the conditional request matches on. */
+    record MappedPatient(Patient patient, Identifier matchOn) {}
+
+    static MappedPatient map(Fields pid, PartnerProperties partner, List<String> unmapped) throws MappingException {
+        Patient patient = new Patient();
+        Identifier nhs = null;
+        Identifier mrn = null;
+        int firstOther = -1;
+        for (int rep = 0; rep < pid.repetitions(3); rep++) {
+            String value = pid.get(3, rep, 1);
+            if (value == null) {
+                continue;
+            }
+            String authority = pid.get(3, rep, 4, 1);
+            String type = pid.get(3, rep, 5);
+            if ("NH".equals(type) || "NHS".equalsIgnoreCase(authority)) {
+                String digits = NhsNumber.normalise(value);
+                if (digits == null) {
+                    throw new MappingException(
+                            "INGEST-HL7-NHS-NUMBER-INVALID",
+                            "PID-3 repetition " + (rep + 1) + " is marked as an NHS number but fails its check digit");
+                }
+                nhs = new Identifier().setSystem(NhsNumber.SYSTEM).setValue(digits);
+                patient.addIdentifier(nhs);
+            } else if ("MR".equals(type) && mrn == null) {
+                mrn = mrn(value, authority, partner);
+                patient.addIdentifier(mrn);
+            } else if (firstOther < 0) {
+                firstOther = rep;
+            } else {
+                unmapped.add("PID-3(" + (rep + 1) + ") identifier of type " + type);
+            }
+        }
+        if (mrn == null && firstOther >= 0) {
+            mrn = mrn(pid.get(3, firstOther, 1), pid.get(3, firstOther, 4, 1), partner);
+            patient.addIdentifier(mrn);
+        } else if (firstOther >= 0) {
+            unmapped.add("PID-3(" + (firstOther + 1) + ") identifier of type " + pid.get(3, firstOther, 5));
+        }
+        Identifier matchOn = nhs != null ? nhs : mrn;
+        if (matchOn == null) {
+            throw new MappingException(
+                    "INGEST-HL7-NO-PATIENT-ID", "PID-3 holds neither an NHS number nor a medical record number");
+        }
+        for (int rep = 0; rep < pid.repetitions(5); rep++) {
+            var name = Datatypes.humanName(pid, 5, rep);
+            if (name != null) {
+                patient.addName(name);
+            }
+        }
+        try {
+            patient.setBirthDateElement(Hl7Timestamps.date(pid.get(7)));
+        } catch (IllegalArgumentException e) {
+            throw new MappingException("INGEST-HL7-BAD-DATE", "PID-7 is not an HL7 v2 date");
+        }
+        String sex = pid.get(8);
+        if (sex != null) {
+            patient.setGender(gender(sex));
+        }
+        for (int rep = 0; rep < pid.repetitions(11); rep++) {
+            var address = Datatypes.address(pid, 11, rep);
+            if (address != null) {
+                patient.addAddress(address);
+            }
+        }
+        for (int rep = 0; rep < pid.repetitions(13); rep++) {
+            ContactPoint home = Datatypes.contactPoint(pid, 13, rep, ContactPoint.ContactPointUse.HOME);
+            if (home != null) {
+                patient.addTelecom(home);
+            }
+        }
+        for (int rep = 0; rep < pid.repetitions(14); rep++) {
+            ContactPoint work = Datatypes.contactPoint(pid, 14, rep, ContactPoint.ContactPointUse.WORK);
+            if (work != null) {
+                patient.addTelecom(work);
+            }
+        }
+        DateTimeType deceased = Datatypes.dateTime(pid, 29, partner.timeZone());
+        if (deceased != null) {
+            patient.setDeceased(deceased);
+        } else if ("Y".equals(pid.get(30))) {
+            patient.setDeceased(new BooleanType(true));
+        }
+        for (int field : new int[] {6, 10, 15, 16, 17, 18, 19, 22, 26}) {
+            if (pid.present(field)) {
+                unmapped.add("PID-" + field);
+            }
+        }
+        return new MappedPatient(patient, matchOn);
+    }
+
+    private static Identifier mrn(String value, String authority, PartnerProperties partner) {
+        Identifier identifier = new Identifier()
+                .setSystem(partner.identifierSystems().mrn())
+                .setValue(value)
+                .setType(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(V2_0203, "MR", null)));
+        identifier.setAssigner(new Reference().setDisplay(authority != null ? authority : partner.id()));
+        return identifier;
+    }
+
+    /** {@code codesystems/AdministrativeSex}: F, M, O, U; A and N map to other. */
+    private static AdministrativeGender gender(String code) {
+        return switch (code) {
+            case "F" -> AdministrativeGender.FEMALE;
+            case "M" -> AdministrativeGender.MALE;
+            case "U" -> AdministrativeGender.UNKNOWN;
+            case "O", "A", "N" -> AdministrativeGender.OTHER;
+            default -> AdministrativeGender.UNKNOWN;
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package io.healthportal.ingest.intake;
+
+import io.healthportal.ingest.config.IngestProperties;
+import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
+import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
+import io.healthportal.ingest.hl7v2.MshHeader;
+import io.healthportal.ingest.intake.Receipts.Accepted;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /ingest/{partner}}: any payload of a configured partner, answered 202 with a receipt id once
+ * stored. TODO(issue 4): require the partner's Backend Services token (or mTLS) and refuse other
+ * partners' paths; until then this endpoint must not be exposed beyond a trusted network.
+ */
+@RestController
+class IntakeController {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeController.class);
+
+    private final IngestProperties properties;
+    private final Receipts receipts;
+
+    IntakeController(IngestProperties properties, Receipts receipts) {
+        this.properties = properties;
+        this.receipts = receipts;
+    }
+
+    @PostMapping("/ingest/{partner}")
+    ResponseEntity<Map<String, Object>> ingest(
+            @PathVariable String partner, @RequestBody(required = false) byte[] body) {
+        Optional<PartnerProperties> configured = properties.partner(partner);
+        if (configured.isEmpty()) {
+            return problem(HttpStatus.NOT_FOUND, "INGEST-UNKNOWN-PARTNER", "no partner with this id is configured");
+        }
+        if (body == null || body.length == 0) {
+            return problem(HttpStatus.BAD_REQUEST, "INGEST-EMPTY", "the request body is empty");
+        }
+        String messageId = "";
+        if (configured.get().format() == PayloadFormat.HL7V2) {
+            Optional<MshHeader> header =
+                    MshHeader.read(new String(body, configured.get().payloadCharset()));
+            if (header.isEmpty() || header.get().controlId().isBlank()) {
+                return problem(
+                        HttpStatus.BAD_REQUEST,
+                        "INGEST-HL7-NO-MSH",
+                        "an HL7 v2 payload must start with an MSH segment carrying MSH-10");
+            }
+            messageId = header.get().controlId();
+        }
+        Accepted accepted = receipts.accept(partner, configured.get().format().name(), "http", messageId, body);
+        log.info(
+                "Accepted {} from {} over HTTP as receipt {}{}",
+                configured.get().format(),
+                partner,
+                accepted.receiptId(),
+                accepted.duplicate() ? " (duplicate delivery)" : "");
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(Map.of("receiptId", accepted.receiptId().toString(), "duplicate", accepted.duplicate()));
+    }
+
+    private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String code, String reason) {
+        return ResponseEntity.status(status).body(Map.of("code", code, "reason", reason));
+    }
+}

@@ -1,0 +1,158 @@
+package io.healthportal.ingest.pipeline;
+
+import io.healthportal.ingest.config.IngestProperties;
+import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
+import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
+import io.healthportal.ingest.fhir.FhirWriteException;
+import io.healthportal.ingest.fhir.FhirWriter;
+import io.healthportal.ingest.intake.Receipts;
+import io.healthportal.ingest.intake.Receipts.Receipt;
+import io.healthportal.ingest.intake.Receipts.ReceiptStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns one accepted receipt into FHIR on hapi-server: decrypts the archived payload, maps it with its
+ * partner's format and writes the transaction. Payloads that cannot be mapped, and writes hapi-server
+ * refuses for good, are dead-lettered at once; transient write failures are retried with exponential
+ * backoff in this thread until {@code portal.ingest.retry.give-up-after}.
+ */
+@Component
+public class ReceiptProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiptProcessor.class);
+
+    private final Receipts receipts;
+    private final IngestProperties properties;
+    private final Map<PayloadFormat, FormatMapper> mappers = new EnumMap<>(PayloadFormat.class);
+    private final FhirWriter writer;
+    private final MeterRegistry meters;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+
+    ReceiptProcessor(
+            Receipts receipts,
+            IngestProperties properties,
+            List<FormatMapper> mappers,
+            FhirWriter writer,
+            MeterRegistry meters) {
+        this.meters = meters;
+        this.receipts = receipts;
+        this.properties = properties;
+        mappers.forEach(m -> this.mappers.put(m.format(), m));
+        this.writer = writer;
+    }
+
+    /**
+     * On shutdown, a receipt waiting for hapi-server stops waiting and goes back to the queue (before the
+     * listener container stops, so the requeue still reaches the broker).
+     */
+    @EventListener(ContextClosedEvent.class)
+    void stopRetrying() {
+        stopping.countDown();
+    }
+
+    /** What the consumer does with the message: acknowledge it, or return it to the queue. */
+    public enum Outcome {
+        FINISHED,
+        RETRY_LATER
+    }
+
+    public Outcome process(UUID receiptId) {
+        Optional<Receipt> found = receipts.find(receiptId);
+        if (found.isEmpty()) {
+            log.warn("INGEST-RECEIPT-UNKNOWN: queued receipt {} does not exist; dropped", receiptId);
+            return Outcome.FINISHED;
+        }
+        Receipt receipt = found.get();
+        if (receipt.status() != ReceiptStatus.ACCEPTED) {
+            log.debug("Receipt {} is already {}; a repeated delivery", receiptId, receipt.status());
+            return Outcome.FINISHED;
+        }
+        Optional<PartnerProperties> partner = properties.partner(receipt.partnerId());
+        FormatMapper mapper = mappers.get(PayloadFormat.valueOf(receipt.format()));
+        if (partner.isEmpty() || mapper == null) {
+            return deadLetter(
+                    receiptId,
+                    "INGEST-PARTNER-UNCONFIGURED",
+                    "partner " + receipt.partnerId() + " or its format " + receipt.format() + " is not configured");
+        }
+        Bundle bundle;
+        try {
+            bundle = mapper.map(
+                    receipts.payload(receiptId), new SourceMessage(partner.get(), receiptId, receipt.receivedAt()));
+        } catch (MappingException e) {
+            return deadLetter(receiptId, e.code(), e.reason());
+        }
+        return write(receiptId, bundle);
+    }
+
+    private Outcome write(UUID receiptId, Bundle bundle) {
+        IngestProperties.Retry retry = properties.retry();
+        Instant giveUpAt = Instant.now().plus(retry.giveUpAfter());
+        Duration backoff = retry.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writer.transaction(bundle);
+                receipts.markWritten(receiptId);
+                meters.counter("ingest.receipts.written").increment();
+                log.info(
+                        "Receipt {} written to hapi-server ({} entries, attempt {})",
+                        receiptId,
+                        bundle.getEntry().size(),
+                        attempt);
+                return Outcome.FINISHED;
+            } catch (FhirWriteException e) {
+                if (!e.retryable()) {
+                    return deadLetter(
+                            receiptId,
+                            "INGEST-FHIR-REJECTED",
+                            "hapi-server refused the transaction with " + e.status());
+                }
+                if (stopping.getCount() == 0 || Instant.now().plus(backoff).isAfter(giveUpAt)) {
+                    log.warn(
+                            "INGEST-FHIR-UNAVAILABLE: receipt {} not written after {} attempts; back to the queue",
+                            receiptId,
+                            attempt);
+                    return Outcome.RETRY_LATER;
+                }
+                log.warn(
+                        "INGEST-FHIR-RETRY: receipt {} attempt {} failed ({}); retrying in {}",
+                        receiptId,
+                        attempt,
+                        e.getMessage(),
+                        backoff);
+                try {
+                    stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return Outcome.RETRY_LATER;
+                }
+                backoff = backoff.multipliedBy(2);
+                if (backoff.compareTo(retry.maxBackoff()) > 0) {
+                    backoff = retry.maxBackoff();
+                }
+            }
+        }
+    }
+
+    private Outcome deadLetter(UUID receiptId, String code, String reason) {
+        receipts.deadLetter(receiptId, code, reason);
+        meters.counter("ingest.receipts.dead.lettered", "code", code).increment();
+        log.warn("{}: receipt {} dead-lettered: {}", code, receiptId, reason);
+        return Outcome.FINISHED;
+    }
+}

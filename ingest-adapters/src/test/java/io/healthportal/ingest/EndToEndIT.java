@@ -1,0 +1,173 @@
+package io.healthportal.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.healthportal.ingest.hl7v2.MllpListeners;
+import io.healthportal.ingest.testing.Corpus;
+import io.healthportal.ingest.testing.HapiServerProcess;
+import io.healthportal.ingest.testing.MllpClient;
+import io.healthportal.ingest.testing.RequiresEndToEndServices;
+import io.healthportal.ingest.testing.TestPostgres;
+import io.healthportal.ingest.testing.TestRabbitMq;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * MLLP in, through the real RabbitMQ (the {@code rabbitmq} profile, a quorum queue of this run) into a
+ * real hapi-server (its jar, started once as a child process on a fresh PostgreSQL database), and FHIR
+ * search finds the Observation and its Provenance. The slow scenario of the module: keep it to one
+ * server start.
+ */
+@RequiresEndToEndServices
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles({"postgres", "rabbitmq"})
+class EndToEndIT {
+
+    private static final String QUEUE = "ingest.receipts.e2e-" + UUID.randomUUID();
+    private static final String ORDER_SYSTEM = "https://demo-lab.example.nhs.uk/Id/filler-order";
+
+    @Autowired
+    MllpListeners mllp;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        TestPostgres postgres = TestPostgres.instance();
+        String url = postgres.newDatabase("e2e_ingest");
+        String dataDir = Files.createTempDirectory("ingest-e2e").toString();
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", postgres::user);
+        registry.add("spring.datasource.password", postgres::password);
+        registry.add("portal.data-dir", () -> dataDir);
+        registry.add("INGEST_DEMO_LAB_MLLP_PORT", () -> 0);
+        registry.add("RABBITMQ_HOST", () -> TestRabbitMq.HOST);
+        registry.add("RABBITMQ_PORT", () -> TestRabbitMq.PORT);
+        registry.add("portal.ingest.broker.queue", () -> QUEUE);
+        registry.add(
+                "portal.ingest.fhir-base-url", () -> HapiServerProcess.start().fhirBaseUrl());
+        registry.add("management.server.port", () -> 0);
+    }
+
+    @AfterAll
+    static void deleteTheRunsQueue() throws Exception {
+        try (Connection connection = rabbitConnection();
+                Channel channel = connection.createChannel()) {
+            channel.queueDelete(QUEUE);
+        }
+    }
+
+    @Test
+    void anOruSentOverMllpIsFoundInHapiServerWithItsProvenanceAndAReplayUpdatesIt() throws Exception {
+        String filler = "E2E" + UUID.randomUUID().toString().substring(0, 8);
+        String mrn = "M" + UUID.randomUUID().toString().substring(0, 8);
+        String first = message("C1-" + filler, filler, mrn);
+        send(first);
+        awaitWritten("C1-" + filler);
+
+        IGenericClient fhir = FhirContext.forR4Cached()
+                .newRestfulGenericClient(HapiServerProcess.start().fhirBaseUrl());
+        Bundle found = fhir.search()
+                .forResource(Observation.class)
+                .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(ORDER_SYSTEM, filler + "/11273-0"))
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(found.getEntry()).hasSize(1);
+        Observation observation = (Observation) found.getEntryFirstRep().getResource();
+        assertThat(observation.getValueQuantity().getValue()).isEqualByComparingTo("4.06");
+        assertThat(observation.getMeta().getSource())
+                .startsWith("urn:healthportal:partner:demo-lab:message:C1-" + filler);
+        assertThat(observation.getSubject().getReference()).startsWith("Patient/");
+
+        Bundle provenances = fhir.search()
+                .forResource(Provenance.class)
+                .where(Provenance.TARGET.hasId(observation.getIdElement().toUnqualifiedVersionless()))
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(provenances.getEntry()).hasSize(1);
+        Provenance provenance = (Provenance) provenances.getEntryFirstRep().getResource();
+        UUID receipt = jdbc.queryForObject("SELECT id FROM receipt WHERE message_id = ?", UUID.class, "C1-" + filler);
+        assertThat(provenance.getEntityFirstRep().getWhat().getIdentifier().getValue())
+                .isEqualTo(receipt.toString());
+
+        // The partner sends the same result again under a new control id: updated, not duplicated.
+        send(message("C2-" + filler, filler, mrn));
+        awaitWritten("C2-" + filler);
+        Bundle again = fhir.search()
+                .forResource(Observation.class)
+                .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(ORDER_SYSTEM, filler + "/11273-0"))
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(again.getEntry()).hasSize(1);
+        assertThat(again.getEntryFirstRep().getResource().getIdElement().getIdPart())
+                .isEqualTo(observation.getIdElement().getIdPart());
+        Bundle patients = fhir.search()
+                .byUrl("Patient?identifier=https://demo-lab.example.nhs.uk/Id/mrn|" + mrn)
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(patients.getEntry()).hasSize(1);
+
+        // The rabbitmq profile declared a quorum queue: declaring it again as one is accepted (RabbitMQ
+        // refuses a declaration whose x-queue-type differs from the existing queue's).
+        try (Connection connection = rabbitConnection();
+                Channel channel = connection.createChannel()) {
+            channel.queueDeclare(QUEUE, true, false, false, java.util.Map.of("x-queue-type", "quorum"));
+        }
+    }
+
+    private static Connection rabbitConnection() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(TestRabbitMq.HOST);
+        factory.setPort(TestRabbitMq.PORT);
+        return factory.newConnection();
+    }
+
+    private void send(String message) throws IOException {
+        try (MllpClient client = new MllpClient(mllp.port("demo-lab"))) {
+            assertThat(client.send(message)).contains("MSA|AA|");
+        }
+    }
+
+    private void awaitWritten(String controlId) {
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> "WRITTEN"
+                        .equals(jdbc
+                                .query(
+                                        "SELECT status FROM receipt WHERE message_id = ?",
+                                        (rs, n) -> rs.getString(1),
+                                        controlId)
+                                .stream()
+                                .findFirst()
+                                .orElse("")));
+    }
+
+    /** The corpus lab result with this run's control id, filler order numbers and MRN. */
+    private static String message(String controlId, String filler, String mrn) {
+        return Corpus.read("hl7v2/microsoft-FHIR-Converter/LAB-ORU-1.hl7")
+                .replaceFirst("\\|ORU\\^R01\\|[^|]*\\|", "|ORU^R01|" + controlId + "|")
+                .replace("10006579", mrn)
+                .replace("82503246", filler)
+                .replace("890775544", filler + "B");
+    }
+}

@@ -1,0 +1,35 @@
+package io.healthportal.ingest.hl7v2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MllpFramingTest {
+
+    @Test
+    void readsConsecutiveFramesAndSkipsBytesBetweenThem() throws Exception {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.write('\n');
+        MllpListeners.writeFrame(stream, "MSH|1\rPID|1\r".getBytes(StandardCharsets.UTF_8));
+        stream.write("noise".getBytes(StandardCharsets.UTF_8));
+        MllpListeners.writeFrame(stream, "MSH|2\r".getBytes(StandardCharsets.UTF_8));
+        ByteArrayInputStream in = new ByteArrayInputStream(stream.toByteArray());
+
+        assertThat(new String(MllpListeners.readFrame(in), StandardCharsets.UTF_8))
+                .isEqualTo("MSH|1\rPID|1\r");
+        assertThat(new String(MllpListeners.readFrame(in), StandardCharsets.UTF_8))
+                .isEqualTo("MSH|2\r");
+        assertThat(MllpListeners.readFrame(in)).isNull();
+    }
+
+    @Test
+    void aFrameCutOffByTheConnectionIsAnError() {
+        ByteArrayInputStream in = new ByteArrayInputStream(new byte[] {0x0B, 'M', 'S', 'H'});
+        assertThatThrownBy(() -> MllpListeners.readFrame(in)).isInstanceOf(IOException.class);
+    }
+}

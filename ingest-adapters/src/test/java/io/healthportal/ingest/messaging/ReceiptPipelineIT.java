@@ -1,0 +1,131 @@
+package io.healthportal.ingest.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.healthportal.ingest.IngestAppTestBase;
+import io.healthportal.ingest.hl7v2.MllpListeners;
+import io.healthportal.ingest.testing.Corpus;
+import io.healthportal.ingest.testing.MllpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Accepted receipts through the broker to the FHIR endpoint: retries, dead letters, republishing. */
+class ReceiptPipelineIT extends IngestAppTestBase {
+
+    @Autowired
+    MllpListeners mllp;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    OutboxRelay relay;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffUntilTheWriteSucceeds() throws Exception {
+        String controlId = newControlId();
+        FHIR.answerFor(":message:" + controlId, 503, 429, 409);
+        send(oru(controlId));
+
+        UUID receipt = awaitStatus(controlId, "WRITTEN");
+        assertThat(writesOf(controlId)).isEqualTo(4);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE receipt_id = ?", Integer.class, receipt))
+                .isZero();
+    }
+
+    @Test
+    void aWriteHapiServerRefusesIsDeadLetteredWithItsCode() throws Exception {
+        String controlId = newControlId();
+        FHIR.answerFor(":message:" + controlId, 400);
+        send(oru(controlId));
+
+        UUID receipt = awaitStatus(controlId, "DEAD_LETTERED");
+        Map<String, Object> letter =
+                jdbc.queryForMap("SELECT error_code, reason FROM dead_letter WHERE receipt_id = ?", receipt);
+        assertThat(letter.get("error_code")).isEqualTo("INGEST-FHIR-REJECTED");
+        assertThat(writesOf(controlId)).isEqualTo(1);
+    }
+
+    @Test
+    void anUnmappableMessageIsDeadLetteredAtOnceWithoutPatientData() throws Exception {
+        String controlId = newControlId();
+        String a02 = Corpus.read("hl7v2/microsoft-FHIR-Converter/ADT-A02-01.hl7")
+                .replaceFirst("\\|ADT\\^A02([^|]*)\\|[^|]*\\|", "|ADT^A02$1|" + controlId + "|");
+        send(a02);
+
+        UUID receipt = awaitStatus(controlId, "DEAD_LETTERED");
+        Map<String, Object> letter =
+                jdbc.queryForMap("SELECT error_code, reason FROM dead_letter WHERE receipt_id = ?", receipt);
+        assertThat(letter.get("error_code")).isEqualTo("INGEST-HL7-UNSUPPORTED-EVENT");
+        assertThat(meters.counter("ingest.receipts.dead.lettered", "code", "INGEST-HL7-UNSUPPORTED-EVENT")
+                        .count())
+                .isPositive();
+        assertThat((String) letter.get("reason")).contains("ADT^A02").doesNotContain("EVERYMAN");
+        assertThat(writesOf(controlId)).isZero();
+    }
+
+    @Test
+    void unfinishedReceiptsArePublishedAgainWhenTheEmbeddedBrokerStartsEmpty() throws Exception {
+        String controlId = newControlId();
+        send(oru(controlId));
+        UUID receipt = awaitStatus(controlId, "WRITTEN");
+        int writes = writesOf(controlId);
+
+        // As after a crash between the broker's delivery and the FHIR write: the receipt is unfinished,
+        // its outbox row says published, and the restarted embedded broker holds nothing.
+        jdbc.update("UPDATE receipt SET status = 'ACCEPTED', finished_at = NULL WHERE id = ?", receipt);
+        relay.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> writesOf(controlId) == writes + 1);
+        awaitStatus(controlId, "WRITTEN");
+        assertThat(jdbc.queryForObject("SELECT status FROM outbox WHERE receipt_id = ?", String.class, receipt))
+                .isEqualTo("PUBLISHED");
+    }
+
+    private void send(String message) throws Exception {
+        try (MllpClient client = new MllpClient(mllp.port("demo-lab"))) {
+            assertThat(client.send(message)).contains("MSA|AA|");
+        }
+    }
+
+    private static int writesOf(String controlId) {
+        return (int) FHIR.bodies().stream()
+                .filter(b -> b.contains(":message:" + controlId))
+                .count();
+    }
+
+    private UUID awaitStatus(String controlId, String status) {
+        return await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> jdbc
+                                .query(
+                                        "SELECT id FROM receipt WHERE message_id = ? AND status = ?",
+                                        (rs, n) -> rs.getObject(1, UUID.class),
+                                        controlId,
+                                        status)
+                                .stream()
+                                .findFirst()
+                                .orElse(null),
+                        Objects::nonNull);
+    }
+
+    private static String newControlId() {
+        return "P" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    private static String oru(String controlId) {
+        return Corpus.read("hl7v2/microsoft-FHIR-Converter/LAB-ORU-1.hl7")
+                .replaceFirst("\\|ORU\\^R01\\|[^|]*\\|", "|ORU^R01|" + controlId + "|");
+    }
+}

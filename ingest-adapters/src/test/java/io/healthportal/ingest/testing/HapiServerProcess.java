@@ -1,0 +1,149 @@
+package io.healthportal.ingest.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A real hapi-server, started from the jar the reactor built ({@code hapi-server/target/hapi-server-*.jar})
+ * as a child JVM with the {@code postgres} profile on a fresh database of this run and a free port, and
+ * stopped at JVM exit. Its log goes to {@code ingest-adapters/target/hapi-server-e2e.log}.
+ */
+public final class HapiServerProcess {
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static HapiServerProcess running;
+
+    private final Process process;
+    private final int port;
+
+    private HapiServerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The hapi-server jar, when the reactor has built one. */
+    public static Optional<Path> jar() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path target = dir.resolve("hapi-server").resolve("target");
+            if (Files.isDirectory(target)) {
+                try (Stream<Path> files = Files.list(target)) {
+                    return files.filter(p -> {
+                                String name = p.getFileName().toString();
+                                return name.startsWith("hapi-server-")
+                                        && name.endsWith(".jar")
+                                        && !name.endsWith("-plain.jar")
+                                        && !name.endsWith("-sources.jar");
+                            })
+                            .findFirst();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            dir = dir.getParent();
+        }
+        return Optional.empty();
+    }
+
+    /** Starts hapi-server once per JVM and waits for its readiness probe. */
+    public static synchronized HapiServerProcess start() {
+        if (running != null) {
+            return running;
+        }
+        Path jar = jar().orElseThrow(() -> new IllegalStateException("hapi-server jar not built"));
+        TestPostgres postgres = TestPostgres.instance();
+        String url = postgres.newDatabase("e2e_fhir");
+        int port = FreePort.find();
+        int managementPort = FreePort.find();
+        try {
+            Path dataDir = Files.createTempDirectory("hapi-e2e");
+            Path log = Path.of("target", "hapi-server-e2e.log").toAbsolutePath();
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx768m",
+                            "-jar",
+                            jar.toString(),
+                            "--spring.profiles.active=postgres",
+                            "--server.port=" + port,
+                            "--management.server.port=" + managementPort,
+                            "--portal.data-dir=" + dataDir))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("POSTGRES_URL", url);
+            builder.environment().put("POSTGRES_USER", postgres.user());
+            builder.environment().put("POSTGRES_PASSWORD", postgres.password());
+            Process process = builder.start();
+            HapiServerProcess server = new HapiServerProcess(process, port);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-hapi-server"));
+            server.awaitReady(log.toFile());
+            running = server;
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String fhirBaseUrl() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    private void awaitReady(File log) {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("hapi-server exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/readyz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        stop();
+        throw new IllegalStateException("hapi-server not ready after " + READY_TIMEOUT + "; see " + log);
+    }
+
+    private void stop() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
