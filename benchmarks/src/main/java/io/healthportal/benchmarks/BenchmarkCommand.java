@@ -134,7 +134,8 @@ public final class BenchmarkCommand {
             progress(
                     "[run %d, %s] ready in %d s; %d settings differ from stock HAPI",
                     run, configuration, startup.toSeconds(), settings.size());
-            FhirHttp http = new FhirHttp(server.fhirBase(), TRANSACTION_TIMEOUT, SEARCH_TIMEOUT);
+            FhirHttp http =
+                    new FhirHttp(server.fhirBase(), TRANSACTION_TIMEOUT, SEARCH_TIMEOUT, server.client()::accessToken);
             IngestLoad ingest = new IngestLoad(http, json);
             ingest.loadOnce(encode(generator.sharedResources()), "Loading the shared resources");
 

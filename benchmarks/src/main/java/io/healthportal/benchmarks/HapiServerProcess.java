@@ -2,6 +2,8 @@ package io.healthportal.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthportal.smartclient.BackendServicesClient;
+import io.healthportal.smartclient.BackendServicesKey;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,15 +32,22 @@ final class HapiServerProcess implements AutoCloseable {
     /** USER_HZ, which Linux fixes at 100 on the architectures we run on. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
+    /** The benchmark's Backend Services client: it writes and reads everything, as partner systems do. */
+    static final String CLIENT_ID = "benchmark";
+
+    static final String SCOPE = "system/*.cruds";
+
     private final Process process;
     private final int port;
     private final Path log;
+    private final BackendServicesKey clientKey;
     private final Thread shutdownHook;
 
-    private HapiServerProcess(Process process, int port, Path log) {
+    private HapiServerProcess(Process process, int port, Path log, BackendServicesKey clientKey) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.clientKey = clientKey;
         this.shutdownHook = new Thread(this::stop, "stop-hapi-server");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -49,6 +59,7 @@ final class HapiServerProcess implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         Path log = workDir.resolve("hapi-server.log");
+        BackendServicesKey clientKey = BackendServicesKey.generate();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + options.serverHeap(),
@@ -59,7 +70,14 @@ final class HapiServerProcess implements AutoCloseable {
                 "--management.server.port=" + managementPort,
                 "--portal.data-dir=" + workDir.resolve("data").toAbsolutePath(),
                 "--portal.fhir.storage-tuning=" + tuning,
-                "--logging.level.ca.uhn.fhir.jpa.migrate=WARN"));
+                "--logging.level.ca.uhn.fhir.jpa.migrate=WARN",
+                // The postgres profile takes its signing keys from a mounted key store; here a new one.
+                "--portal.auth.key-store=" + workDir.resolve("signing-keys.p12").toAbsolutePath(),
+                "--portal.auth.key-store-password=" + UUID.randomUUID(),
+                "--portal.auth.create-key-store-if-missing=true",
+                // The load client is a Backend Services client registered through the configuration.
+                "--portal.auth.backend-clients." + CLIENT_ID + ".jwks=" + clientKey.publicKeysJson(),
+                "--portal.auth.backend-clients." + CLIENT_ID + ".scopes=" + SCOPE));
         command.addAll(options.serverArguments());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -68,7 +86,12 @@ final class HapiServerProcess implements AutoCloseable {
         builder.environment().put("POSTGRES_URL", databaseUrl);
         builder.environment().put("POSTGRES_USER", user);
         builder.environment().put("POSTGRES_PASSWORD", password);
-        return new HapiServerProcess(builder.start(), port, log);
+        return new HapiServerProcess(builder.start(), port, log, clientKey);
+    }
+
+    /** The load client's tokens, from this server's token endpoint. */
+    BackendServicesClient client() {
+        return new BackendServicesClient(URI.create(fhirBase()), CLIENT_ID, SCOPE, clientKey);
     }
 
     String fhirBase() {

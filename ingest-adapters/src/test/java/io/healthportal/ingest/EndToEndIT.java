@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -15,6 +18,7 @@ import io.healthportal.ingest.testing.MllpClient;
 import io.healthportal.ingest.testing.RequiresEndToEndServices;
 import io.healthportal.ingest.testing.TestPostgres;
 import io.healthportal.ingest.testing.TestRabbitMq;
+import io.healthportal.smartclient.BackendServicesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -66,6 +70,9 @@ class EndToEndIT {
         registry.add("portal.ingest.broker.queue", () -> QUEUE);
         registry.add(
                 "portal.ingest.fhir-base-url", () -> HapiServerProcess.start().fhirBaseUrl());
+        registry.add("portal.ingest.auth.client-id", () -> HapiServerProcess.CLIENT_ID);
+        registry.add(
+                "portal.ingest.auth.key-file", () -> HapiServerProcess.start().clientKeyFile());
         registry.add("management.server.port", () -> 0);
     }
 
@@ -87,6 +94,18 @@ class EndToEndIT {
 
         IGenericClient fhir = FhirContext.forR4Cached()
                 .newRestfulGenericClient(HapiServerProcess.start().fhirBaseUrl());
+        BackendServicesClient reader = HapiServerProcess.start().client();
+        fhir.registerInterceptor(new IClientInterceptor() {
+            @Override
+            public void interceptRequest(IHttpRequest request) {
+                request.addHeader("Authorization", "Bearer " + reader.accessToken());
+            }
+
+            @Override
+            public void interceptResponse(IHttpResponse response) {
+                // nothing to inspect
+            }
+        });
         Bundle found = fhir.search()
                 .forResource(Observation.class)
                 .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(ORDER_SYSTEM, filler + "/11273-0"))

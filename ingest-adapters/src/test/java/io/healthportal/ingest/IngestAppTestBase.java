@@ -43,6 +43,8 @@ public abstract class IngestAppTestBase {
         // A list element set here would replace the whole partners list: set the placeholder instead.
         registry.add("INGEST_DEMO_LAB_MLLP_PORT", () -> 0);
         registry.add("portal.ingest.fhir-base-url", FHIR::baseUrl);
+        // The postgres profile expects a mounted client key; the tests make one in their data directory.
+        registry.add("portal.ingest.auth.create-key-if-missing", () -> true);
         registry.add("portal.ingest.retry.initial-backoff", () -> "100ms");
         registry.add("portal.ingest.retry.max-backoff", () -> "500ms");
         registry.add("management.server.port", () -> 0);

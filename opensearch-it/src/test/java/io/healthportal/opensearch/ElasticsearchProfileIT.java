@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.healthportal.smartclient.BackendServicesClient;
+import io.healthportal.smartclient.BackendServicesKey;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +54,10 @@ class ElasticsearchProfileIT {
                     "PORTAL_TEST_DB_PREFIX",
                     "portal_test_" + ProcessHandle.current().pid()) + "_elasticsearch";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(6);
+    /** The test's own Backend Services client, registered through hapi-server's configuration. */
+    private static final String CLIENT_ID = "opensearch-it";
+
+    private static final String SCOPE = "system/Patient.cruds";
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http =
@@ -62,6 +69,7 @@ class ElasticsearchProfileIT {
     private Process server;
     private Path serverLog;
     private String fhirBase;
+    private BackendServicesClient tokens;
 
     @BeforeAll
     void startOpenSearchAndServer() throws Exception {
@@ -85,6 +93,7 @@ class ElasticsearchProfileIT {
         int port = freePort();
         fhirBase = "http://127.0.0.1:" + port + "/fhir";
         serverLog = workDir.resolve("hapi-server.log");
+        BackendServicesKey clientKey = BackendServicesKey.generate();
         Path jar = Path.of(System.getProperty("hapi-server.jar", "../hapi-server/target/hapi-server.jar"));
         assertThat(jar).as("hapi-server's jar, built earlier in the reactor").exists();
         ProcessBuilder builder = new ProcessBuilder(
@@ -95,7 +104,13 @@ class ElasticsearchProfileIT {
                         "--spring.profiles.active=postgres,elasticsearch",
                         "--server.port=" + port,
                         "--management.server.port=" + freePort(),
-                        "--portal.data-dir=" + workDir.resolve("data"))
+                        "--portal.data-dir=" + workDir.resolve("data"),
+                        // The postgres profile takes its signing keys from a mounted key store; here a new one.
+                        "--portal.auth.key-store=" + workDir.resolve("signing-keys.p12"),
+                        "--portal.auth.key-store-password=" + UUID.randomUUID(),
+                        "--portal.auth.create-key-store-if-missing=true",
+                        "--portal.auth.backend-clients." + CLIENT_ID + ".jwks=" + clientKey.publicKeysJson(),
+                        "--portal.auth.backend-clients." + CLIENT_ID + ".scopes=" + SCOPE)
                 .redirectErrorStream(true)
                 .redirectOutput(serverLog.toFile());
         builder.environment().put("POSTGRES_URL", databaseUrl(DATABASE));
@@ -104,6 +119,7 @@ class ElasticsearchProfileIT {
         builder.environment().put("ELASTICSEARCH_URL", openSearchUrl);
         server = builder.start();
         awaitReady("http://127.0.0.1:" + port + "/readyz");
+        tokens = new BackendServicesClient(URI.create(fhirBase), CLIENT_ID, SCOPE, clientKey);
     }
 
     @AfterAll
@@ -135,7 +151,7 @@ class ElasticsearchProfileIT {
 
         String newWord = "wagtail" + System.nanoTime();
         ObjectNode updated = patient(newWord, town).put("id", id);
-        send(HttpRequest.newBuilder(URI.create(fhirBase + "/Patient/" + id))
+        fhir(HttpRequest.newBuilder(URI.create(fhirBase + "/Patient/" + id))
                 .header("Content-Type", "application/fhir+json")
                 .PUT(HttpRequest.BodyPublishers.ofString(updated.toString())));
         assertThat(search("Patient?_text=" + newWord)).containsExactly(id);
@@ -143,7 +159,7 @@ class ElasticsearchProfileIT {
                 .as("the old narrative is gone from the index")
                 .isEmpty();
 
-        send(HttpRequest.newBuilder(URI.create(fhirBase + "/Patient/" + id)).DELETE());
+        fhir(HttpRequest.newBuilder(URI.create(fhirBase + "/Patient/" + id)).DELETE());
         assertThat(search("Patient?_content=" + town)).isEmpty();
     }
 
@@ -171,7 +187,7 @@ class ElasticsearchProfileIT {
     }
 
     private String create(ObjectNode resource) throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(fhirBase + "/Patient"))
+        HttpResponse<String> response = fhir(HttpRequest.newBuilder(URI.create(fhirBase + "/Patient"))
                 .header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(resource.toString())));
         return json.readTree(response.body()).get("id").asText();
@@ -183,12 +199,17 @@ class ElasticsearchProfileIT {
         String url = fhirBase + "/" + query.substring(0, equals + 1)
                 + URLEncoder.encode(query.substring(equals + 1), StandardCharsets.UTF_8);
         JsonNode bundle =
-                json.readTree(send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json"))
+                json.readTree(fhir(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json"))
                         .body());
         List<String> ids = new ArrayList<>();
         bundle.path("entry")
                 .forEach(entry -> ids.add(entry.path("resource").path("id").asText()));
         return ids;
+    }
+
+    /** A request to hapi-server's FHIR API, with the client's access token. */
+    private HttpResponse<String> fhir(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return send(request.header("Authorization", "Bearer " + tokens.accessToken()));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -44,6 +44,25 @@ class ReceiptPipelineIT extends IngestAppTestBase {
     }
 
     @Test
+    void writesCarryABackendServicesTokenAndOneHapiServerRejectsIsReplaced() throws Exception {
+        String warmUp = newControlId();
+        send(oru(warmUp));
+        awaitStatus(warmUp, "WRITTEN");
+        int assertionsBefore = FHIR.clientAssertions().size();
+        assertThat(assertionsBefore)
+                .as("a token was fetched with a client assertion")
+                .isPositive();
+
+        String controlId = newControlId();
+        FHIR.answerFor(":message:" + controlId, 401);
+        send(oru(controlId));
+
+        awaitStatus(controlId, "WRITTEN");
+        assertThat(writesOf(controlId)).isEqualTo(2);
+        assertThat(FHIR.clientAssertions()).hasSize(assertionsBefore + 1).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aWriteHapiServerRefusesIsDeadLetteredWithItsCode() throws Exception {
         String controlId = newControlId();
         FHIR.answerFor(":message:" + controlId, 400);

@@ -1,5 +1,7 @@
 package io.healthportal.ingest.testing;
 
+import io.healthportal.smartclient.BackendServicesClient;
+import io.healthportal.smartclient.BackendServicesKey;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -25,12 +28,21 @@ public final class HapiServerProcess {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static HapiServerProcess running;
 
+    /** The Backend Services client hapi-server registers for the end-to-end test, from its configuration. */
+    public static final String CLIENT_ID = "ingest-e2e";
+
+    /** What ingest-adapters writes, and so what the test reads back. */
+    public static final String SCOPES = "system/Patient.crus system/Encounter.crus system/Observation.crus"
+            + " system/DiagnosticReport.crus system/Provenance.crus";
+
     private final Process process;
     private final int port;
+    private final Path clientKeyFile;
 
-    private HapiServerProcess(Process process, int port) {
+    private HapiServerProcess(Process process, int port, Path clientKeyFile) {
         this.process = process;
         this.port = port;
+        this.clientKeyFile = clientKeyFile;
     }
 
     /** The hapi-server jar, when the reactor has built one. */
@@ -69,6 +81,8 @@ public final class HapiServerProcess {
         int managementPort = FreePort.find();
         try {
             Path dataDir = Files.createTempDirectory("hapi-e2e");
+            Path clientKeyFile = dataDir.resolve("ingest-e2e-client-key.json");
+            String clientJwks = BackendServicesKey.load(clientKeyFile, true).publicKeysJson();
             Path log = Path.of("target", "hapi-server-e2e.log").toAbsolutePath();
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(List.of(
@@ -80,14 +94,20 @@ public final class HapiServerProcess {
                             "--spring.profiles.active=postgres",
                             "--server.port=" + port,
                             "--management.server.port=" + managementPort,
-                            "--portal.data-dir=" + dataDir))
+                            "--portal.data-dir=" + dataDir,
+                            // The postgres profile takes its signing keys from a mounted key store; here a new one.
+                            "--portal.auth.key-store=" + dataDir.resolve("signing-keys.p12"),
+                            "--portal.auth.key-store-password=" + UUID.randomUUID(),
+                            "--portal.auth.create-key-store-if-missing=true",
+                            "--portal.auth.backend-clients." + CLIENT_ID + ".jwks=" + clientJwks,
+                            "--portal.auth.backend-clients." + CLIENT_ID + ".scopes=" + SCOPES.replace(' ', ',')))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("POSTGRES_URL", url);
             builder.environment().put("POSTGRES_USER", postgres.user());
             builder.environment().put("POSTGRES_PASSWORD", postgres.password());
             Process process = builder.start();
-            HapiServerProcess server = new HapiServerProcess(process, port);
+            HapiServerProcess server = new HapiServerProcess(process, port, clientKeyFile);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-hapi-server"));
             server.awaitReady(log.toFile());
             running = server;
@@ -99,6 +119,17 @@ public final class HapiServerProcess {
 
     public String fhirBaseUrl() {
         return "http://localhost:" + port + "/fhir";
+    }
+
+    /** The private key of {@link #CLIENT_ID}, for ingest-adapters and for the test's own reads. */
+    public Path clientKeyFile() {
+        return clientKeyFile;
+    }
+
+    /** A Backend Services client of this server, as {@link #CLIENT_ID}. */
+    public BackendServicesClient client() {
+        return new BackendServicesClient(
+                URI.create(fhirBaseUrl()), CLIENT_ID, SCOPES, BackendServicesKey.load(clientKeyFile, false));
     }
 
     private void awaitReady(File log) {
