@@ -11,6 +11,7 @@ import io.healthportal.server.config.PortalProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -48,6 +49,12 @@ class FhirResourceServerConfig {
         http.securityMatcher(new OrRequestMatcher(paths.matcher("/fhir"), paths.matcher("/fhir/**")))
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(paths.matcher("/fhir/metadata"), paths.matcher(SMART_CONFIGURATION_PATH))
+                        .permitAll()
+                        // The API's description, like the CapabilityStatement it is made from, holds no
+                        // patient data: an integrator reads it before holding any token.
+                        .requestMatchers(
+                                paths.matcher(HttpMethod.GET, "/fhir/api-docs"),
+                                paths.matcher(HttpMethod.GET, "/fhir/swagger-ui/**"))
                         .permitAll()
                         .anyRequest()
                         .authenticated())
