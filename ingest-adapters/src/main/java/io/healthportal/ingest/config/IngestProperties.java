@@ -68,6 +68,7 @@ public record IngestProperties(
      * @param timeZone the zone of the partner's timestamps that carry none
      * @param mllpPort the partner's MLLP listener port (none without it; 0 picks a free port)
      * @param mllpBindAddress the address the listener binds to (default 127.0.0.1)
+     * @param mllpAllowedSources addresses or CIDR blocks the partner connects from; empty allows any
      * @param charset the character set of the partner's payloads (default UTF-8; many labs send ISO-8859-1)
      */
     public record PartnerProperties(
@@ -77,6 +78,7 @@ public record IngestProperties(
             @NotNull ZoneId timeZone,
             Integer mllpPort,
             String mllpBindAddress,
+            List<String> mllpAllowedSources,
             Charset charset) {
 
         public Charset payloadCharset() {

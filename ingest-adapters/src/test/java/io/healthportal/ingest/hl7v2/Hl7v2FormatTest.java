@@ -42,6 +42,7 @@ class Hl7v2FormatTest {
             ZoneId.of("Europe/London"),
             null,
             null,
+            null,
             null);
 
     private final Hl7v2Format format = new Hl7v2Format();
@@ -258,6 +259,7 @@ class Hl7v2FormatTest {
                 LAB.format(),
                 LAB.identifierSystems(),
                 LAB.timeZone(),
+                null,
                 null,
                 null,
                 StandardCharsets.ISO_8859_1);
