@@ -53,11 +53,16 @@ public record IngestProperties(
     /**
      * @param initialBackoff the first wait after a transient failure; it doubles up to {@code maxBackoff}
      * @param giveUpAfter after this long the message is returned to the queue for a later attempt
+     * @param deadLetterAfter a receipt still failing transiently this long after it arrived is
+     *     dead-lettered (for an operator to replay), so a write hapi-server keeps refusing with a
+     *     "transient" status (a 412 for a conditional update that matches two resources, say) does not
+     *     circle for ever
      */
     public record Retry(
             @NotNull Duration initialBackoff,
             @NotNull Duration maxBackoff,
-            @NotNull Duration giveUpAfter) {}
+            @NotNull Duration giveUpAfter,
+            @NotNull Duration deadLetterAfter) {}
 
     public Optional<PartnerProperties> partner(String id) {
         return partners.stream().filter(p -> p.id().equals(id)).findFirst();

@@ -97,11 +97,13 @@ public class ReceiptProcessor {
         } catch (MappingException e) {
             return deadLetter(receiptId, e.code(), e.reason());
         }
-        return write(receiptId, bundle);
+        return write(receipt, bundle);
     }
 
-    private Outcome write(UUID receiptId, Bundle bundle) {
+    private Outcome write(Receipt receipt, Bundle bundle) {
+        UUID receiptId = receipt.id();
         IngestProperties.Retry retry = properties.retry();
+        Instant deadLetterAt = receipt.receivedAt().plus(retry.deadLetterAfter());
         Instant giveUpAt = Instant.now().plus(retry.giveUpAfter());
         Duration backoff = retry.initialBackoff();
         for (int attempt = 1; ; attempt++) {
@@ -122,6 +124,13 @@ public class ReceiptProcessor {
                             "INGEST-FHIR-REJECTED",
                             "hapi-server refused the transaction with " + e.status());
                 }
+                if (Instant.now().isAfter(deadLetterAt)) {
+                    return deadLetter(
+                            receiptId,
+                            "INGEST-FHIR-RETRIES-EXHAUSTED",
+                            "hapi-server still answered " + e.status() + " " + retry.deadLetterAfter()
+                                    + " after the receipt arrived");
+                }
                 if (stopping.getCount() == 0 || Instant.now().plus(backoff).isAfter(giveUpAt)) {
                     log.warn(
                             "INGEST-FHIR-UNAVAILABLE: receipt {} not written after {} attempts; back to the queue",
@@ -129,6 +138,7 @@ public class ReceiptProcessor {
                             attempt);
                     return Outcome.RETRY_LATER;
                 }
+                meters.counter("ingest.fhir.write.retries").increment();
                 log.warn(
                         "INGEST-FHIR-RETRY: receipt {} attempt {} failed ({}); retrying in {}",
                         receiptId,

@@ -3,13 +3,12 @@ package io.healthportal.ingest.hl7v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.healthportal.ingest.config.IngestProperties.IdentifierSystems;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
-import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.pipeline.MappingException;
 import io.healthportal.ingest.pipeline.SourceMessage;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.R4Validation;
+import io.healthportal.ingest.testing.TestPartners;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,16 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class Hl7v2FormatTest {
 
-    static final PartnerProperties LAB = new PartnerProperties(
-            "lab-b",
-            PayloadFormat.HL7V2,
-            new IdentifierSystems(
-                    "https://lab-b.example/Id/mrn", "https://lab-b.example/Id/order", "https://lab-b.example/Id/visit"),
-            ZoneId.of("Europe/London"),
-            null,
-            null,
-            null,
-            null);
+    static final PartnerProperties LAB = TestPartners.LAB;
 
     private final Hl7v2Format format = new Hl7v2Format();
     private final UUID receiptId = UUID.fromString("00000000-0000-4000-8000-000000000001");

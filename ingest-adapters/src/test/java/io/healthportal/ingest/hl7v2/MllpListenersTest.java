@@ -11,10 +11,8 @@ import static org.mockito.Mockito.when;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.testing.MllpClient;
+import io.healthportal.ingest.testing.TestPartners;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,13 +50,7 @@ class MllpListenersTest {
     }
 
     private MllpListeners start(PartnerProperties partner) {
-        IngestProperties properties = new IngestProperties(
-                Path.of("unused"),
-                Path.of("unused.key"),
-                URI.create("http://localhost/fhir"),
-                new IngestProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                new IngestProperties.Broker(0, false, "unused"),
-                List.of(partner));
+        IngestProperties properties = TestPartners.properties(TestPartners.quickRetry(), List.of(partner));
         MllpListeners started = new MllpListeners(properties, intake);
         started.start();
         return started;
