@@ -342,6 +342,31 @@ class Hl7v2FormatTest {
                 .isEqualTo("INGEST-HL7-MISSING-SEGMENT");
     }
 
+    @Test
+    void badInputIsAMappingErrorWithACodeNeverACrash() {
+        String oru = oru("PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F");
+        byte[] noise = new byte[4096];
+        new java.util.Random(7).nextBytes(noise);
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("wrong encoding characters", oru.replace("MSH|^~\\&|", "MSH|#$%|"));
+        cases.put("truncated inside MSH", oru.substring(0, 40));
+        cases.put(
+                "binary after MSH",
+                oru.substring(0, oru.indexOf('\r') + 1) + new String(noise, StandardCharsets.ISO_8859_1));
+        cases.put("unknown version", oru.replace("|P|2.5.1", "|P|9.9"));
+        cases.put("no message type", oru.replace("ORU^R01", ""));
+        cases.put("text in an NM value", oru.replace("||135|g/L|", "||one-three-five|g/L|"));
+        cases.put("impossible timestamp", oru.replace("|20260701090000|", "|20261341090000|"));
+        cases.put("not HL7 at all", "{\"resourceType\":\"Patient\"}");
+        for (var entry : cases.entrySet()) {
+            assertThatThrownBy(() -> convert(entry.getValue()))
+                    .as(entry.getKey())
+                    .isInstanceOf(MappingException.class)
+                    .satisfies(e -> assertThat(((MappingException) e).code()).startsWith("INGEST-HL7-"))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SMITH"));
+        }
+    }
+
     static String oru(String pid, String... obx) {
         StringBuilder message = new StringBuilder("MSH|^~\\&|LAB|LABB|PORTAL|NHS|20260701101500||ORU^R01|M1|P|2.5.1\r")
                 .append(pid)
