@@ -40,6 +40,7 @@ public class ReceiptProcessor {
     private final IngestProperties properties;
     private final Map<PayloadFormat, FormatMapper> mappers = new EnumMap<>(PayloadFormat.class);
     private final FhirWriter writer;
+    private final EventOrder eventOrder;
     private final MeterRegistry meters;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -48,7 +49,9 @@ public class ReceiptProcessor {
             IngestProperties properties,
             List<FormatMapper> mappers,
             FhirWriter writer,
+            EventOrder eventOrder,
             MeterRegistry meters) {
+        this.eventOrder = eventOrder;
         this.meters = meters;
         this.receipts = receipts;
         this.properties = properties;
@@ -97,10 +100,34 @@ public class ReceiptProcessor {
         } catch (MappingException e) {
             return deadLetter(receiptId, e.code(), e.reason());
         }
-        return write(receipt, bundle);
+        WriteResult[] result = {null};
+        Optional<EventOrder.SkippedOlder> skipped = eventOrder.inOrder(receiptId, receipt.receivedAt(), bundle, () -> {
+            result[0] = write(receipt, bundle);
+            return result[0] == WriteResult.WRITTEN;
+        });
+        if (skipped.isPresent()) {
+            EventOrder.SkippedOlder older = skipped.get();
+            receipts.markSkippedOlder(receiptId);
+            meters.counter("ingest.receipts.skipped.older").increment();
+            log.warn(
+                    "INGEST-SKIPPED-OLDER: receipt {} (event time {}) is older than the {} already written ({});"
+                            + " not applied",
+                    receiptId,
+                    older.message(),
+                    older.resourceType(),
+                    older.stored());
+            return Outcome.FINISHED;
+        }
+        return result[0] == WriteResult.RETRY_LATER ? Outcome.RETRY_LATER : Outcome.FINISHED;
     }
 
-    private Outcome write(Receipt receipt, Bundle bundle) {
+    private enum WriteResult {
+        WRITTEN,
+        DEAD_LETTERED,
+        RETRY_LATER
+    }
+
+    private WriteResult write(Receipt receipt, Bundle bundle) {
         UUID receiptId = receipt.id();
         IngestProperties.Retry retry = properties.retry();
         Instant deadLetterAt = receipt.receivedAt().plus(retry.deadLetterAfter());
@@ -116,27 +143,29 @@ public class ReceiptProcessor {
                         receiptId,
                         bundle.getEntry().size(),
                         attempt);
-                return Outcome.FINISHED;
+                return WriteResult.WRITTEN;
             } catch (FhirWriteException e) {
                 if (!e.retryable()) {
-                    return deadLetter(
+                    deadLetter(
                             receiptId,
                             "INGEST-FHIR-REJECTED",
                             "hapi-server refused the transaction with " + e.status());
+                    return WriteResult.DEAD_LETTERED;
                 }
                 if (Instant.now().isAfter(deadLetterAt)) {
-                    return deadLetter(
+                    deadLetter(
                             receiptId,
                             "INGEST-FHIR-RETRIES-EXHAUSTED",
                             "hapi-server still answered " + e.status() + " " + retry.deadLetterAfter()
                                     + " after the receipt arrived");
+                    return WriteResult.DEAD_LETTERED;
                 }
                 if (stopping.getCount() == 0 || Instant.now().plus(backoff).isAfter(giveUpAt)) {
                     log.warn(
                             "INGEST-FHIR-UNAVAILABLE: receipt {} not written after {} attempts; back to the queue",
                             receiptId,
                             attempt);
-                    return Outcome.RETRY_LATER;
+                    return WriteResult.RETRY_LATER;
                 }
                 meters.counter("ingest.fhir.write.retries").increment();
                 log.warn(
@@ -149,7 +178,7 @@ public class ReceiptProcessor {
                     stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    return Outcome.RETRY_LATER;
+                    return WriteResult.RETRY_LATER;
                 }
                 backoff = backoff.multipliedBy(2);
                 if (backoff.compareTo(retry.maxBackoff()) > 0) {

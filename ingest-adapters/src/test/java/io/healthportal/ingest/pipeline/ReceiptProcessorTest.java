@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,7 @@ class ReceiptProcessorTest {
     private final Receipts receipts = mock(Receipts.class);
     private final FhirWriter writer = mock(FhirWriter.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final EventOrder eventOrder = mock(EventOrder.class);
     private MappingException mappingFailure;
 
     private final FormatMapper mapper = new FormatMapper() {
@@ -125,7 +127,12 @@ class ReceiptProcessorTest {
                 new IngestProperties.Retry(
                         Duration.ofMillis(10), Duration.ofMillis(50), giveUpAfter, Duration.ofHours(24)),
                 List.of(TestPartners.LAB));
-        return new ReceiptProcessor(receipts, properties, List.of(mapper), writer, meters);
+        // Event order is tested against the database (ReceiptPipelineIT); here it just runs the write.
+        when(eventOrder.inOrder(any(), any(), any(), any())).thenAnswer(call -> {
+            ((BooleanSupplier) call.getArgument(3)).getAsBoolean();
+            return Optional.empty();
+        });
+        return new ReceiptProcessor(receipts, properties, List.of(mapper), writer, eventOrder, meters);
     }
 
     private static FhirWriteException failure(int status) {
