@@ -29,7 +29,10 @@ import org.springframework.stereotype.Component;
  * Turns one accepted receipt into FHIR on hapi-server: decrypts the archived payload, maps it with its
  * partner's format and writes the transaction. Payloads that cannot be mapped, and writes hapi-server
  * refuses for good, are dead-lettered at once; transient write failures are retried with exponential
- * backoff in this thread until {@code portal.ingest.retry.give-up-after}.
+ * backoff in this thread until {@code portal.ingest.retry.give-up-after} (then the message goes back to
+ * the queue) and dead-lettered once {@code dead-letter-after} has passed since the receipt arrived. The
+ * write happens inside {@link EventOrder}: a message older than what is stored for one of its
+ * identities is skipped, and messages for the same identity are written one at a time.
  */
 @Component
 public class ReceiptProcessor {
