@@ -28,6 +28,8 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @RequiresEndToEndServices
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"postgres", "rabbitmq"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndIT {
 
     private static final String QUEUE = "ingest.receipts.e2e-" + UUID.randomUUID();
@@ -76,8 +79,13 @@ class EndToEndIT {
         registry.add("management.server.port", () -> 0);
     }
 
+    /**
+     * The listeners are stopped first: a running container sees its consumer cancelled and declares the
+     * queue again.
+     */
     @AfterAll
-    static void deleteTheRunsQueue() throws Exception {
+    void deleteTheRunsQueue(@Autowired RabbitListenerEndpointRegistry listeners) throws Exception {
+        listeners.stop();
         try (Connection connection = rabbitConnection();
                 Channel channel = connection.createChannel()) {
             channel.queueDelete(QUEUE);

@@ -69,11 +69,16 @@ public record IngestProperties(
     /**
      * @param initialBackoff the first wait after a transient failure; it doubles up to {@code maxBackoff}
      * @param giveUpAfter after this long the message is returned to the queue for a later attempt
+     * @param deadLetterAfter a receipt still failing transiently this long after it arrived is
+     *     dead-lettered (for an operator to replay), so a write hapi-server keeps refusing with a
+     *     "transient" status (a 412 for a conditional update that matches two resources, say) does not
+     *     circle for ever
      */
     public record Retry(
             @NotNull Duration initialBackoff,
             @NotNull Duration maxBackoff,
-            @NotNull Duration giveUpAfter) {}
+            @NotNull Duration giveUpAfter,
+            @NotNull Duration deadLetterAfter) {}
 
     public Optional<PartnerProperties> partner(String id) {
         return partners.stream().filter(p -> p.id().equals(id)).findFirst();
@@ -84,6 +89,7 @@ public record IngestProperties(
      * @param timeZone the zone of the partner's timestamps that carry none
      * @param mllpPort the partner's MLLP listener port (none without it; 0 picks a free port)
      * @param mllpBindAddress the address the listener binds to (default 127.0.0.1)
+     * @param mllpAllowedSources addresses or CIDR blocks the partner connects from; empty allows any
      * @param charset the character set of the partner's payloads (default UTF-8; many labs send ISO-8859-1)
      */
     public record PartnerProperties(
@@ -93,6 +99,7 @@ public record IngestProperties(
             @NotNull ZoneId timeZone,
             Integer mllpPort,
             String mllpBindAddress,
+            List<String> mllpAllowedSources,
             Charset charset) {
 
         public Charset payloadCharset() {

@@ -6,7 +6,7 @@ public class FhirWriteException extends RuntimeException {
     private final int status;
     private final boolean retryable;
 
-    FhirWriteException(int status, boolean retryable, String message, Throwable cause) {
+    public FhirWriteException(int status, boolean retryable, String message, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.retryable = retryable;

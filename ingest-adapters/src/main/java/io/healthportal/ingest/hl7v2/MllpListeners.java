@@ -70,11 +70,12 @@ public class MllpListeners implements SmartLifecycle {
                 properties.partners().stream().filter(p -> p.mllpPort() != null).toList();
         for (PartnerProperties partner : mllpPartners) {
             try {
+                SourceAllowlist allowlist = new SourceAllowlist(partner.mllpAllowedSources());
                 ServerSocket socket = new ServerSocket();
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(partner.bindAddress()), partner.mllpPort()));
                 sockets.put(partner.id(), socket);
-                connections.execute(() -> acceptLoop(partner, socket));
+                connections.execute(() -> acceptLoop(partner, allowlist, socket));
                 log.info(
                         "MLLP listener for partner {} on {}:{}",
                         partner.id(),
@@ -91,10 +92,18 @@ public class MllpListeners implements SmartLifecycle {
         running = true;
     }
 
-    private void acceptLoop(PartnerProperties partner, ServerSocket server) {
+    private void acceptLoop(PartnerProperties partner, SourceAllowlist allowlist, ServerSocket server) {
         while (!server.isClosed()) {
             try {
                 Socket connection = server.accept();
+                if (!allowlist.allows(connection.getInetAddress())) {
+                    log.warn(
+                            "INGEST-MLLP-SOURCE-REFUSED: partner {} listener refused a connection from {}",
+                            partner.id(),
+                            connection.getInetAddress().getHostAddress());
+                    connection.close();
+                    continue;
+                }
                 connections.execute(() -> serve(partner, connection));
             } catch (IOException e) {
                 if (!server.isClosed()) {

@@ -178,6 +178,14 @@ public class Receipts {
                 id);
     }
 
+    /** The receipt was not applied: newer data from a later event is already stored. */
+    public void markSkippedOlder(UUID id) {
+        jdbc.update(
+                "UPDATE receipt SET status = 'SKIPPED_OLDER', finished_at = ? WHERE id = ? AND status = 'ACCEPTED'",
+                Timestamp.from(clock.instant()),
+                id);
+    }
+
     /** Records why a receipt cannot be processed; {@code reason} must not contain payload content. */
     public void deadLetter(UUID id, String errorCode, String reason) {
         transactions.executeWithoutResult(status -> {
@@ -227,6 +235,7 @@ public class Receipts {
     public enum ReceiptStatus {
         ACCEPTED,
         WRITTEN,
+        SKIPPED_OLDER,
         DEAD_LETTERED
     }
 }

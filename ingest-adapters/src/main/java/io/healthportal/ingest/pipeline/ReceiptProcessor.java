@@ -29,7 +29,10 @@ import org.springframework.stereotype.Component;
  * Turns one accepted receipt into FHIR on hapi-server: decrypts the archived payload, maps it with its
  * partner's format and writes the transaction. Payloads that cannot be mapped, and writes hapi-server
  * refuses for good, are dead-lettered at once; transient write failures are retried with exponential
- * backoff in this thread until {@code portal.ingest.retry.give-up-after}.
+ * backoff in this thread until {@code portal.ingest.retry.give-up-after} (then the message goes back to
+ * the queue) and dead-lettered once {@code dead-letter-after} has passed since the receipt arrived. The
+ * write happens inside {@link EventOrder}: a message older than what is stored for one of its
+ * identities is skipped, and messages for the same identity are written one at a time.
  */
 @Component
 public class ReceiptProcessor {
@@ -40,6 +43,7 @@ public class ReceiptProcessor {
     private final IngestProperties properties;
     private final Map<PayloadFormat, FormatMapper> mappers = new EnumMap<>(PayloadFormat.class);
     private final FhirWriter writer;
+    private final EventOrder eventOrder;
     private final MeterRegistry meters;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -48,7 +52,9 @@ public class ReceiptProcessor {
             IngestProperties properties,
             List<FormatMapper> mappers,
             FhirWriter writer,
+            EventOrder eventOrder,
             MeterRegistry meters) {
+        this.eventOrder = eventOrder;
         this.meters = meters;
         this.receipts = receipts;
         this.properties = properties;
@@ -97,11 +103,37 @@ public class ReceiptProcessor {
         } catch (MappingException e) {
             return deadLetter(receiptId, e.code(), e.reason());
         }
-        return write(receiptId, bundle);
+        WriteResult[] result = {null};
+        Optional<EventOrder.SkippedOlder> skipped = eventOrder.inOrder(receiptId, receipt.receivedAt(), bundle, () -> {
+            result[0] = write(receipt, bundle);
+            return result[0] == WriteResult.WRITTEN;
+        });
+        if (skipped.isPresent()) {
+            EventOrder.SkippedOlder older = skipped.get();
+            receipts.markSkippedOlder(receiptId);
+            meters.counter("ingest.receipts.skipped.older").increment();
+            log.warn(
+                    "INGEST-SKIPPED-OLDER: receipt {} (event time {}) is older than the {} already written ({});"
+                            + " not applied",
+                    receiptId,
+                    older.message(),
+                    older.resourceType(),
+                    older.stored());
+            return Outcome.FINISHED;
+        }
+        return result[0] == WriteResult.RETRY_LATER ? Outcome.RETRY_LATER : Outcome.FINISHED;
     }
 
-    private Outcome write(UUID receiptId, Bundle bundle) {
+    private enum WriteResult {
+        WRITTEN,
+        DEAD_LETTERED,
+        RETRY_LATER
+    }
+
+    private WriteResult write(Receipt receipt, Bundle bundle) {
+        UUID receiptId = receipt.id();
         IngestProperties.Retry retry = properties.retry();
+        Instant deadLetterAt = receipt.receivedAt().plus(retry.deadLetterAfter());
         Instant giveUpAt = Instant.now().plus(retry.giveUpAfter());
         Duration backoff = retry.initialBackoff();
         for (int attempt = 1; ; attempt++) {
@@ -114,21 +146,31 @@ public class ReceiptProcessor {
                         receiptId,
                         bundle.getEntry().size(),
                         attempt);
-                return Outcome.FINISHED;
+                return WriteResult.WRITTEN;
             } catch (FhirWriteException e) {
                 if (!e.retryable()) {
-                    return deadLetter(
+                    deadLetter(
                             receiptId,
                             "INGEST-FHIR-REJECTED",
                             "hapi-server refused the transaction with " + e.status());
+                    return WriteResult.DEAD_LETTERED;
+                }
+                if (Instant.now().isAfter(deadLetterAt)) {
+                    deadLetter(
+                            receiptId,
+                            "INGEST-FHIR-RETRIES-EXHAUSTED",
+                            "hapi-server still answered " + e.status() + " " + retry.deadLetterAfter()
+                                    + " after the receipt arrived");
+                    return WriteResult.DEAD_LETTERED;
                 }
                 if (stopping.getCount() == 0 || Instant.now().plus(backoff).isAfter(giveUpAt)) {
                     log.warn(
                             "INGEST-FHIR-UNAVAILABLE: receipt {} not written after {} attempts; back to the queue",
                             receiptId,
                             attempt);
-                    return Outcome.RETRY_LATER;
+                    return WriteResult.RETRY_LATER;
                 }
+                meters.counter("ingest.fhir.write.retries").increment();
                 log.warn(
                         "INGEST-FHIR-RETRY: receipt {} attempt {} failed ({}); retrying in {}",
                         receiptId,
@@ -139,7 +181,7 @@ public class ReceiptProcessor {
                     stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    return Outcome.RETRY_LATER;
+                    return WriteResult.RETRY_LATER;
                 }
                 backoff = backoff.multipliedBy(2);
                 if (backoff.compareTo(retry.maxBackoff()) > 0) {

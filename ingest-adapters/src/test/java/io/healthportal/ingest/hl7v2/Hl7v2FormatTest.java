@@ -3,13 +3,12 @@ package io.healthportal.ingest.hl7v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.healthportal.ingest.config.IngestProperties.IdentifierSystems;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
-import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.pipeline.MappingException;
 import io.healthportal.ingest.pipeline.SourceMessage;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.R4Validation;
+import io.healthportal.ingest.testing.TestPartners;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,15 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class Hl7v2FormatTest {
 
-    static final PartnerProperties LAB = new PartnerProperties(
-            "lab-b",
-            PayloadFormat.HL7V2,
-            new IdentifierSystems(
-                    "https://lab-b.example/Id/mrn", "https://lab-b.example/Id/order", "https://lab-b.example/Id/visit"),
-            ZoneId.of("Europe/London"),
-            null,
-            null,
-            null);
+    static final PartnerProperties LAB = TestPartners.LAB;
 
     private final Hl7v2Format format = new Hl7v2Format();
     private final UUID receiptId = UUID.fromString("00000000-0000-4000-8000-000000000001");
@@ -260,6 +251,7 @@ class Hl7v2FormatTest {
                 LAB.timeZone(),
                 null,
                 null,
+                null,
                 StandardCharsets.ISO_8859_1);
         byte[] payload = oru("PID|1||A123^^^LABB^MR||MÜLLER^RENÉE||19800101|F").getBytes(StandardCharsets.ISO_8859_1);
         Bundle bundle =
@@ -348,6 +340,31 @@ class Hl7v2FormatTest {
                 .isInstanceOf(MappingException.class)
                 .extracting(e -> ((MappingException) e).code())
                 .isEqualTo("INGEST-HL7-MISSING-SEGMENT");
+    }
+
+    @Test
+    void badInputIsAMappingErrorWithACodeNeverACrash() {
+        String oru = oru("PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F");
+        byte[] noise = new byte[4096];
+        new java.util.Random(7).nextBytes(noise);
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("wrong encoding characters", oru.replace("MSH|^~\\&|", "MSH|#$%|"));
+        cases.put("truncated inside MSH", oru.substring(0, 40));
+        cases.put(
+                "binary after MSH",
+                oru.substring(0, oru.indexOf('\r') + 1) + new String(noise, StandardCharsets.ISO_8859_1));
+        cases.put("unknown version", oru.replace("|P|2.5.1", "|P|9.9"));
+        cases.put("no message type", oru.replace("ORU^R01", ""));
+        cases.put("text in an NM value", oru.replace("||135|g/L|", "||one-three-five|g/L|"));
+        cases.put("impossible timestamp", oru.replace("|20260701090000|", "|20261341090000|"));
+        cases.put("not HL7 at all", "{\"resourceType\":\"Patient\"}");
+        for (var entry : cases.entrySet()) {
+            assertThatThrownBy(() -> convert(entry.getValue()))
+                    .as(entry.getKey())
+                    .isInstanceOf(MappingException.class)
+                    .satisfies(e -> assertThat(((MappingException) e).code()).startsWith("INGEST-HL7-"))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SMITH"));
+        }
     }
 
     static String oru(String pid, String... obx) {

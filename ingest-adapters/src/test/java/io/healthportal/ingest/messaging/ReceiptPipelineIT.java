@@ -111,6 +111,34 @@ class ReceiptPipelineIT extends IngestAppTestBase {
                 .isEqualTo("PUBLISHED");
     }
 
+    @Test
+    void anAdtOlderThanWhatIsStoredIsSkippedAndTheNewerOneStands() throws Exception {
+        String mrn = "ORD" + UUID.randomUUID().toString().substring(0, 8);
+        String admit = newControlId();
+        String updateT2 = newControlId();
+        String updateT1 = newControlId();
+        send(adt("A01", admit, "20260301090000", mrn, "FIRST"));
+        awaitStatus(admit, "WRITTEN");
+        send(adt("A08", updateT2, "20260301120000", mrn, "SECOND"));
+        awaitStatus(updateT2, "WRITTEN");
+        // Sent late, describing an earlier moment (10:00): must not overwrite the 12:00 update.
+        send(adt("A08", updateT1, "20260301100000", mrn, "STALE"));
+
+        UUID skipped = awaitStatus(updateT1, "SKIPPED_OLDER");
+        assertThat(writesOf(updateT1)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE receipt_id = ?", Integer.class, skipped))
+                .isZero();
+        assertThat(meters.counter("ingest.receipts.skipped.older").count()).isPositive();
+    }
+
+    private static String adt(String trigger, String controlId, String eventTime, String mrn, String given) {
+        return "MSH|^~\\&|PAS|CLINIC|PORTAL|NHS|" + eventTime + "||ADT^" + trigger + "^ADT_A01|" + controlId
+                + "|P|2.5.1\r"
+                + "EVN|" + trigger + "|" + eventTime + "\r"
+                + "PID|1||" + mrn + "^^^CLINIC^MR||SMITH^" + given + "||19800101|F\r"
+                + "PV1|1|I|WARD1||||||||||||||||" + mrn + "-V1\r";
+    }
+
     private void send(String message) throws Exception {
         try (MllpClient client = new MllpClient(mllp.port("demo-lab"))) {
             assertThat(client.send(message)).contains("MSA|AA|");
