@@ -32,6 +32,7 @@ public final class TestPartners {
                 Path.of("unused"),
                 Path.of("unused.key"),
                 URI.create("http://localhost/fhir"),
+                new IngestProperties.BackendAuth("unused", Path.of("unused.json"), false, "system/Patient.crus"),
                 retry,
                 new IngestProperties.Broker(0, false, "unused"),
                 partners);
