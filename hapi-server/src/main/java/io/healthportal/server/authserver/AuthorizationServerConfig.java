@@ -79,6 +79,7 @@ class AuthorizationServerConfig {
             HttpSecurity http,
             PortalProperties portal,
             PortalUsers users,
+            RegisteredClientRepository clients,
             ClientAssertionReplays replays,
             OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer,
             JwtDecoder jwtDecoder)
@@ -111,8 +112,12 @@ class AuthorizationServerConfig {
                                                         context -> limitToRole(context, users));
                                             }
                                         })))
-                                .clientAuthentication(clients -> clients.authenticationConverters(converters ->
-                                                converters.add(0, new ClientAssertionWithoutClientIdConverter()))
+                                .clientAuthentication(clientAuthentication -> clientAuthentication
+                                        .authenticationConverters(converters -> {
+                                            converters.add(0, new ClientAssertionWithoutClientIdConverter());
+                                            converters.add(new PublicClientRefresh.Converter());
+                                        })
+                                        .authenticationProvider(new PublicClientRefresh.Provider(clients))
                                         .authenticationProviders(providers -> providers.forEach(provider -> {
                                             if (provider instanceof JwtClientAssertionAuthenticationProvider p) {
                                                 p.setJwtDecoderFactory(assertions);
@@ -126,6 +131,7 @@ class AuthorizationServerConfig {
                                                                 .andThen(AuthorizationServerConfig::systemScopesOnly));
                                             }
                                         }))))
+                .cors(Customizer.withDefaults())
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 // The OpenID Connect UserInfo endpoint takes the access tokens this server issues.
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(jwtDecoder)))
@@ -213,6 +219,11 @@ class AuthorizationServerConfig {
     ClientRegistrations clientRegistrations(
             RegisteredClientRepository clients, AuthProperties properties, PasswordEncoder passwordEncoder) {
         return new ClientRegistrations(clients, properties, passwordEncoder);
+    }
+
+    @Bean
+    ClientOrigins clientOrigins(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new ClientOrigins(jdbc);
     }
 
     @Bean

@@ -59,7 +59,8 @@ public class ClientRegistrations {
 
     /**
      * A public SMART app (a browser or phone app that cannot keep a secret): authorization code with
-     * PKCE, one exact redirect URI, consent asked.
+     * PKCE, one exact redirect URI, consent asked, and refresh tokens (bound to it, rotated on each use)
+     * when it is granted {@code offline_access} or {@code online_access}.
      */
     public void registerPublicApp(String clientId, String name, String redirectUri, Set<String> scopes) {
         save(RegisteredClient.withId(existingIdOr(clientId))
@@ -67,6 +68,7 @@ public class ClientRegistrations {
                 .clientName(name)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri(redirectUri)
                 .scopes(s -> s.addAll(scopes))
                 .clientSettings(ClientSettings.builder()
@@ -75,6 +77,8 @@ public class ClientRegistrations {
                         .build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(properties.userAccessTokenLifetime())
+                        .refreshTokenTimeToLive(properties.refreshTokenLifetime())
+                        .reuseRefreshTokens(false)
                         .build())
                 .build());
     }

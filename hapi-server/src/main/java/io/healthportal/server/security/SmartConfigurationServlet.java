@@ -69,8 +69,6 @@ class SmartConfigurationServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("application/json");
-        // Discovery is open to any origin (SMART App Launch 2.2, CORS).
-        response.setHeader("Access-Control-Allow-Origin", "*");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
