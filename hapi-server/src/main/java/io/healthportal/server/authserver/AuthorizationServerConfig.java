@@ -80,6 +80,7 @@ class AuthorizationServerConfig {
             PortalProperties portal,
             PortalUsers users,
             RegisteredClientRepository clients,
+            LaunchContexts launches,
             ClientAssertionReplays replays,
             OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer,
             JwtDecoder jwtDecoder)
@@ -103,8 +104,8 @@ class AuthorizationServerConfig {
                                         .authenticationProviders(providers -> providers.forEach(provider -> {
                                             if (provider
                                                     instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider p) {
-                                                p.setAuthenticationValidator(
-                                                        new SmartAuthorizationRequestValidator(portal.fhirBaseUrl()));
+                                                p.setAuthenticationValidator(new SmartAuthorizationRequestValidator(
+                                                        portal.fhirBaseUrl(), launches));
                                             }
                                             if (provider
                                                     instanceof OAuth2AuthorizationConsentAuthenticationProvider p) {
@@ -185,18 +186,20 @@ class AuthorizationServerConfig {
     private static void addLaunchContext(OAuth2AccessTokenAuthenticationContext context) {
         OAuth2AccessTokenAuthenticationToken authentication = context.getAuthentication();
         var accessToken = authentication.getAccessToken();
-        if (!accessToken.getScopes().contains("launch/patient")) {
+        if (!accessToken.getScopes().contains("launch/patient")
+                && !accessToken.getScopes().contains("launch")) {
             return;
         }
         try {
-            Object patient = SignedJWT.parse(accessToken.getTokenValue())
-                    .getJWTClaimsSet()
-                    .getClaim(SmartTokenCustomizer.PATIENT_CLAIM);
-            if (patient != null) {
-                Map<String, Object> parameters = new HashMap<>(authentication.getAdditionalParameters());
-                parameters.put("patient", patient);
-                context.getAccessTokenResponse().additionalParameters(parameters);
+            var claims = SignedJWT.parse(accessToken.getTokenValue()).getJWTClaimsSet();
+            Map<String, Object> parameters = new HashMap<>(authentication.getAdditionalParameters());
+            for (String name :
+                    new String[] {SmartTokenCustomizer.PATIENT_CLAIM, SmartTokenCustomizer.ENCOUNTER_CLAIM}) {
+                if (claims.getClaim(name) != null) {
+                    parameters.put(name, claims.getClaim(name));
+                }
             }
+            context.getAccessTokenResponse().additionalParameters(parameters);
         } catch (ParseException e) {
             throw new IllegalStateException("The access token just issued is not a JWT", e);
         }
@@ -219,6 +222,11 @@ class AuthorizationServerConfig {
     ClientRegistrations clientRegistrations(
             RegisteredClientRepository clients, AuthProperties properties, PasswordEncoder passwordEncoder) {
         return new ClientRegistrations(clients, properties, passwordEncoder);
+    }
+
+    @Bean
+    LaunchContexts launchContexts(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new LaunchContexts(jdbc, Clock.systemUTC());
     }
 
     @Bean
@@ -266,9 +274,9 @@ class AuthorizationServerConfig {
 
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> smartTokenCustomizer(
-            PortalProperties portal, JWKSet signingKeys, PortalUsers users) {
+            PortalProperties portal, JWKSet signingKeys, PortalUsers users, LaunchContexts launches) {
         return new SmartTokenCustomizer(
-                portal.fhirBaseUrl(), signingKeys.getKeys().get(0).getKeyID(), users);
+                portal.fhirBaseUrl(), signingKeys.getKeys().get(0).getKeyID(), users, launches);
     }
 
     /**

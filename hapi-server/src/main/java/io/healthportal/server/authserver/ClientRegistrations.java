@@ -30,11 +30,28 @@ public class ClientRegistrations {
         this.passwordEncoder = passwordEncoder;
     }
 
+    /** Client setting that marks a Backend Services client as an EHR system, which may create launches. */
+    static final String EHR_SYSTEM_SETTING = "settings.client.portal.ehr-system";
+
     /**
      * A Backend Services client ({@code client_credentials} with {@code private_key_jwt}) whose public
      * keys are registered inline.
      */
     public void registerBackendService(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
+        registerBackendService(clientId, name, publicKeys, scopes, false);
+    }
+
+    /** An EHR system: a Backend Services client that may also create EHR launch contexts. */
+    public void registerEhrSystem(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
+        registerBackendService(clientId, name, publicKeys, scopes, true);
+    }
+
+    static boolean isEhrSystem(RegisteredClient client) {
+        return Boolean.TRUE.equals(client.getClientSettings().getSetting(EHR_SYSTEM_SETTING));
+    }
+
+    private void registerBackendService(
+            String clientId, String name, JWKSet publicKeys, Set<String> scopes, boolean ehrSystem) {
         if (!scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
             throw new IllegalArgumentException("Backend Services clients hold system/ scopes only: " + scopes);
         }
@@ -50,6 +67,7 @@ public class ClientRegistrations {
                 .clientSettings(ClientSettings.builder()
                         .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
                         .setting(BackendServicesAssertionDecoderFactory.INLINE_JWKS_SETTING, publicKeys.toString(true))
+                        .setting(EHR_SYSTEM_SETTING, ehrSystem)
                         .build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(properties.backendAccessTokenLifetime())

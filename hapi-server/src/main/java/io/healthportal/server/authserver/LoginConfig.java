@@ -15,7 +15,7 @@ import org.springframework.security.web.SecurityFilterChain;
 class LoginConfig {
 
     @Bean
-    @Order(3)
+    @Order(10)
     SecurityFilterChain loginFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(
