@@ -247,8 +247,14 @@ class AuthorizationServerConfig {
     }
 
     @Bean
-    PortalUsers portalUsers(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, AuthSchemaVersion schema) {
-        return new PortalUsers(jdbc, passwordEncoder);
+    PortalUsers portalUsers(
+            JdbcTemplate jdbc, PasswordEncoder passwordEncoder, LoginThrottle throttle, AuthSchemaVersion schema) {
+        return new PortalUsers(jdbc, passwordEncoder, throttle);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(JdbcTemplate jdbc, AuthProperties properties, AuthSchemaVersion schema) {
+        return new LoginThrottle(jdbc, Clock.systemUTC(), properties.loginMaxFailures(), properties.loginLock());
     }
 
     @Bean
