@@ -193,15 +193,23 @@ class ManifestPoliciesTest {
     }
 
     @Test
-    void hapiServerWritesOnlyToTmpAndItsLuceneIndexVolume() {
+    void hapiServerWritesOnlyToTmpAndItsLuceneIndexVolumeAndReadsItsSigningKeysFromASecret() {
         Map<String, Volume> volumes = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
                 .collect(Collectors.toMap(Volume::getName, volume -> volume));
         Map<String, String> mounts = server.getVolumeMounts().stream()
+                .filter(mount -> !Boolean.TRUE.equals(mount.getReadOnly()))
                 .collect(Collectors.toMap(VolumeMount::getMountPath, VolumeMount::getName));
         String dataDir = PodTemplateRules.literalEnv(server, "PORTAL_DATA_DIR").orElseThrow();
 
         assertThat(dataDir).isEqualTo("/var/lib/portal");
-        assertThat(mounts).containsOnlyKeys("/tmp", dataDir + "/lucene");
+        assertThat(mounts).as("writable mounts").containsOnlyKeys("/tmp", dataDir + "/lucene");
+        // The only read-only mount is the token signing key store, from its Secret.
+        assertThat(server.getVolumeMounts())
+                .filteredOn(mount -> Boolean.TRUE.equals(mount.getReadOnly()))
+                .singleElement()
+                .satisfies(mount -> assertThat(
+                                volumes.get(mount.getName()).getSecret().getSecretName())
+                        .isEqualTo("hapi-server-signing-keys"));
         assertThat(volumes.get(mounts.get("/tmp")).getEmptyDir()).isNotNull();
         String claim = volumes.get(mounts.get(dataDir + "/lucene"))
                 .getPersistentVolumeClaim()

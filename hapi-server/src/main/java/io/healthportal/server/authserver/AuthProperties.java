@@ -1,5 +1,6 @@
 package io.healthportal.server.authserver;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     access); each use replaces it with a new one
  * @param revocationCheckInterval how long {@code /fhir} may go on trusting its last look at whether an
  *     access token is still active (revoked, client or user gone); at most a minute, 0 looks every time
+ * @param loginMaxFailures wrong passwords in a row before a username is locked
+ * @param loginLock how long such a lock lasts
  */
 @Validated
 @ConfigurationProperties("portal.auth")
@@ -34,4 +37,6 @@ public record AuthProperties(
         @NotNull Duration userAccessTokenLifetime,
         @NotNull Duration backendAccessTokenLifetime,
         @NotNull Duration refreshTokenLifetime,
-        @NotNull @DurationMax(minutes = 1) Duration revocationCheckInterval) {}
+        @NotNull @DurationMax(minutes = 1) Duration revocationCheckInterval,
+        @Min(1) int loginMaxFailures,
+        @NotNull Duration loginLock) {}

@@ -79,6 +79,8 @@ class AuthorizationServerConfig {
             HttpSecurity http,
             PortalProperties portal,
             PortalUsers users,
+            RegisteredClientRepository clients,
+            LaunchContexts launches,
             ClientAssertionReplays replays,
             OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer,
             JwtDecoder jwtDecoder)
@@ -102,8 +104,8 @@ class AuthorizationServerConfig {
                                         .authenticationProviders(providers -> providers.forEach(provider -> {
                                             if (provider
                                                     instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider p) {
-                                                p.setAuthenticationValidator(
-                                                        new SmartAuthorizationRequestValidator(portal.fhirBaseUrl()));
+                                                p.setAuthenticationValidator(new SmartAuthorizationRequestValidator(
+                                                        portal.fhirBaseUrl(), launches));
                                             }
                                             if (provider
                                                     instanceof OAuth2AuthorizationConsentAuthenticationProvider p) {
@@ -111,8 +113,12 @@ class AuthorizationServerConfig {
                                                         context -> limitToRole(context, users));
                                             }
                                         })))
-                                .clientAuthentication(clients -> clients.authenticationConverters(converters ->
-                                                converters.add(0, new ClientAssertionWithoutClientIdConverter()))
+                                .clientAuthentication(clientAuthentication -> clientAuthentication
+                                        .authenticationConverters(converters -> {
+                                            converters.add(0, new ClientAssertionWithoutClientIdConverter());
+                                            converters.add(new PublicClientRefresh.Converter());
+                                        })
+                                        .authenticationProvider(new PublicClientRefresh.Provider(clients))
                                         .authenticationProviders(providers -> providers.forEach(provider -> {
                                             if (provider instanceof JwtClientAssertionAuthenticationProvider p) {
                                                 p.setJwtDecoderFactory(assertions);
@@ -126,6 +132,7 @@ class AuthorizationServerConfig {
                                                                 .andThen(AuthorizationServerConfig::systemScopesOnly));
                                             }
                                         }))))
+                .cors(Customizer.withDefaults())
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 // The OpenID Connect UserInfo endpoint takes the access tokens this server issues.
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(jwtDecoder)))
@@ -179,18 +186,20 @@ class AuthorizationServerConfig {
     private static void addLaunchContext(OAuth2AccessTokenAuthenticationContext context) {
         OAuth2AccessTokenAuthenticationToken authentication = context.getAuthentication();
         var accessToken = authentication.getAccessToken();
-        if (!accessToken.getScopes().contains("launch/patient")) {
+        if (!accessToken.getScopes().contains("launch/patient")
+                && !accessToken.getScopes().contains("launch")) {
             return;
         }
         try {
-            Object patient = SignedJWT.parse(accessToken.getTokenValue())
-                    .getJWTClaimsSet()
-                    .getClaim(SmartTokenCustomizer.PATIENT_CLAIM);
-            if (patient != null) {
-                Map<String, Object> parameters = new HashMap<>(authentication.getAdditionalParameters());
-                parameters.put("patient", patient);
-                context.getAccessTokenResponse().additionalParameters(parameters);
+            var claims = SignedJWT.parse(accessToken.getTokenValue()).getJWTClaimsSet();
+            Map<String, Object> parameters = new HashMap<>(authentication.getAdditionalParameters());
+            for (String name :
+                    new String[] {SmartTokenCustomizer.PATIENT_CLAIM, SmartTokenCustomizer.ENCOUNTER_CLAIM}) {
+                if (claims.getClaim(name) != null) {
+                    parameters.put(name, claims.getClaim(name));
+                }
             }
+            context.getAccessTokenResponse().additionalParameters(parameters);
         } catch (ParseException e) {
             throw new IllegalStateException("The access token just issued is not a JWT", e);
         }
@@ -222,6 +231,16 @@ class AuthorizationServerConfig {
     }
 
     @Bean
+    LaunchContexts launchContexts(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new LaunchContexts(jdbc, Clock.systemUTC());
+    }
+
+    @Bean
+    ClientOrigins clientOrigins(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new ClientOrigins(jdbc);
+    }
+
+    @Bean
     OAuth2AuthorizationService authorizationService(
             JdbcTemplate jdbc, RegisteredClientRepository clients, AuthSchemaVersion schema) {
         return new HashedTokenAuthorizationService(jdbc, clients);
@@ -234,8 +253,14 @@ class AuthorizationServerConfig {
     }
 
     @Bean
-    PortalUsers portalUsers(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, AuthSchemaVersion schema) {
-        return new PortalUsers(jdbc, passwordEncoder);
+    PortalUsers portalUsers(
+            JdbcTemplate jdbc, PasswordEncoder passwordEncoder, LoginThrottle throttle, AuthSchemaVersion schema) {
+        return new PortalUsers(jdbc, passwordEncoder, throttle);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(JdbcTemplate jdbc, AuthProperties properties, AuthSchemaVersion schema) {
+        return new LoginThrottle(jdbc, Clock.systemUTC(), properties.loginMaxFailures(), properties.loginLock());
     }
 
     @Bean
@@ -261,9 +286,9 @@ class AuthorizationServerConfig {
 
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> smartTokenCustomizer(
-            PortalProperties portal, JWKSet signingKeys, PortalUsers users) {
+            PortalProperties portal, JWKSet signingKeys, PortalUsers users, LaunchContexts launches) {
         return new SmartTokenCustomizer(
-                portal.fhirBaseUrl(), signingKeys.getKeys().get(0).getKeyID(), users);
+                portal.fhirBaseUrl(), signingKeys.getKeys().get(0).getKeyID(), users, launches);
     }
 
     /**

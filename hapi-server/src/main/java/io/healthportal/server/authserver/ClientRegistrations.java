@@ -32,20 +32,15 @@ public class ClientRegistrations {
         this.passwordEncoder = passwordEncoder;
     }
 
+    /** Client setting that marks a Backend Services client as an EHR system, which may create launches. */
+    static final String EHR_SYSTEM_SETTING = "settings.client.portal.ehr-system";
+
     /**
      * A Backend Services client ({@code client_credentials} with {@code private_key_jwt}) whose public
      * keys are registered inline.
      */
     public void registerBackendService(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
-        if (publicKeys.getKeys().stream().anyMatch(key -> key.isPrivate())) {
-            throw new IllegalArgumentException("Register public keys only");
-        }
-        registerBackendService(
-                clientId,
-                name,
-                scopes,
-                settings -> settings.setting(
-                        BackendServicesAssertionDecoderFactory.INLINE_JWKS_SETTING, publicKeys.toString(true)));
+        registerBackendService(clientId, name, scopes, inline(publicKeys), false);
     }
 
     /**
@@ -53,16 +48,38 @@ public class ClientRegistrations {
      * them itself.
      */
     public void registerBackendService(String clientId, String name, URI jwksUri, Set<String> scopes) {
-        registerBackendService(clientId, name, scopes, settings -> settings.jwkSetUrl(jwksUri.toString()));
+        registerBackendService(clientId, name, scopes, settings -> settings.jwkSetUrl(jwksUri.toString()), false);
+    }
+
+    /** An EHR system: a Backend Services client that may also create EHR launch contexts. */
+    public void registerEhrSystem(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
+        registerBackendService(clientId, name, scopes, inline(publicKeys), true);
+    }
+
+    static boolean isEhrSystem(RegisteredClient client) {
+        return Boolean.TRUE.equals(client.getClientSettings().getSetting(EHR_SYSTEM_SETTING));
+    }
+
+    private static Consumer<ClientSettings.Builder> inline(JWKSet publicKeys) {
+        if (publicKeys.getKeys().stream().anyMatch(key -> key.isPrivate())) {
+            throw new IllegalArgumentException("Register public keys only");
+        }
+        return settings ->
+                settings.setting(BackendServicesAssertionDecoderFactory.INLINE_JWKS_SETTING, publicKeys.toString(true));
     }
 
     private void registerBackendService(
-            String clientId, String name, Set<String> scopes, Consumer<ClientSettings.Builder> keys) {
+            String clientId,
+            String name,
+            Set<String> scopes,
+            Consumer<ClientSettings.Builder> keys,
+            boolean ehrSystem) {
         if (scopes.isEmpty() || !scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
             throw new IllegalArgumentException("Backend Services clients hold system/ scopes only: " + scopes);
         }
-        ClientSettings.Builder settings =
-                ClientSettings.builder().tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384);
+        ClientSettings.Builder settings = ClientSettings.builder()
+                .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
+                .setting(EHR_SYSTEM_SETTING, ehrSystem);
         keys.accept(settings);
         save(RegisteredClient.withId(existingIdOr(clientId))
                 .clientId(clientId)
@@ -79,7 +96,8 @@ public class ClientRegistrations {
 
     /**
      * A public SMART app (a browser or phone app that cannot keep a secret): authorization code with
-     * PKCE, one exact redirect URI, consent asked.
+     * PKCE, one exact redirect URI, consent asked, and refresh tokens (bound to it, rotated on each use)
+     * when it is granted {@code offline_access} or {@code online_access}.
      */
     public void registerPublicApp(String clientId, String name, String redirectUri, Set<String> scopes) {
         save(RegisteredClient.withId(existingIdOr(clientId))
@@ -87,6 +105,7 @@ public class ClientRegistrations {
                 .clientName(name)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri(redirectUri)
                 .scopes(s -> s.addAll(scopes))
                 .clientSettings(ClientSettings.builder()
@@ -95,6 +114,8 @@ public class ClientRegistrations {
                         .build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(properties.userAccessTokenLifetime())
+                        .refreshTokenTimeToLive(properties.refreshTokenLifetime())
+                        .reuseRefreshTokens(false)
                         .build())
                 .build());
     }

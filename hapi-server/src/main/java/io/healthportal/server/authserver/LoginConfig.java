@@ -3,6 +3,7 @@ package io.healthportal.server.authserver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -14,7 +15,7 @@ import org.springframework.security.web.SecurityFilterChain;
 class LoginConfig {
 
     @Bean
-    @Order(3)
+    @Order(10)
     SecurityFilterChain loginFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(
@@ -32,7 +33,9 @@ class LoginConfig {
                         .permitAll()
                         .anyRequest()
                         .authenticated())
-                .formLogin(form -> form.loginPage(AuthorizationServerConfig.LOGIN_PAGE));
+                .formLogin(form -> form.loginPage(AuthorizationServerConfig.LOGIN_PAGE))
+                // Preflights of the token endpoint (OPTIONS) land here, not in the authorization server's chain.
+                .cors(Customizer.withDefaults());
         return http.build();
     }
 }

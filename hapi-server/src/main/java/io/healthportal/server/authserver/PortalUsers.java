@@ -23,10 +23,12 @@ public class PortalUsers implements UserDetailsService {
 
     private final JdbcTemplate jdbc;
     private final PasswordEncoder passwordEncoder;
+    private final LoginThrottle throttle;
 
-    PortalUsers(JdbcTemplate jdbc, PasswordEncoder passwordEncoder) {
+    PortalUsers(JdbcTemplate jdbc, PasswordEncoder passwordEncoder, LoginThrottle throttle) {
         this.jdbc = jdbc;
         this.passwordEncoder = passwordEncoder;
+        this.throttle = throttle;
     }
 
     public Optional<PortalUser> find(String username) {
@@ -45,6 +47,7 @@ public class PortalUsers implements UserDetailsService {
                 .password(user.passwordHash())
                 .roles(user.role().name())
                 .disabled(!user.enabled())
+                .accountLocked(throttle.locked(username))
                 .build();
     }
 

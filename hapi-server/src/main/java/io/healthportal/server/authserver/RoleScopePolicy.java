@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * Which scopes each role may grant an app at all; the consent page offers only these and the server
  * drops any other a consent form sends. Patients reach their own compartment only (patient scopes);
- * practitioners may grant user scopes. Receptionists' and administrators' narrower rights (issue 3,
+ * practitioners may grant user scopes, and patient scopes for the patient an EHR launch put in context. Receptionists' and administrators' narrower rights (issue 3,
  * item 14) are not modelled yet, so they may grant no resource scope: deny by default.
  */
 final class RoleScopePolicy {
@@ -24,13 +24,17 @@ final class RoleScopePolicy {
         if (scope.equals("launch/patient")) {
             return role == PortalRole.PATIENT;
         }
+        if (scope.equals("launch")) {
+            return role == PortalRole.PRACTITIONER;
+        }
         Optional<SmartScope> resourceScope = SmartScope.parse(scope);
         if (resourceScope.isEmpty()) {
             return false;
         }
         return switch (role) {
             case PATIENT -> resourceScope.get().context() == SmartScope.Context.PATIENT;
-            case PRACTITIONER -> resourceScope.get().context() == SmartScope.Context.USER;
+            // Patient scopes reach a patient only through an EHR launch's context; without one they grant nothing.
+            case PRACTITIONER -> resourceScope.get().context() != SmartScope.Context.SYSTEM;
             case RECEPTIONIST, ADMINISTRATOR -> false;
         };
     }

@@ -14,7 +14,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 /**
  * SMART's rules for an authorization request, on top of Spring's: the redirect URI must equal a
  * registered one exactly (Spring lets a loopback URI take any port), PKCE is required of every client,
- * and {@code aud} must be this server's FHIR base exactly. Errors about the redirect URI are shown, not
+ * {@code aud} must be this server's FHIR base exactly, and the {@code launch} scope needs a live
+ * {@code launch} value from an EHR. Errors about the redirect URI are shown, not
  * redirected; the others are redirected to the client with {@code state}.
  */
 class SmartAuthorizationRequestValidator implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
@@ -23,10 +24,14 @@ class SmartAuthorizationRequestValidator implements Consumer<OAuth2Authorization
 
     private final Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> springDefaults =
             new OAuth2AuthorizationCodeRequestAuthenticationValidator();
-    private final String fhirBase;
+    static final String LAUNCH = "launch";
 
-    SmartAuthorizationRequestValidator(String fhirBase) {
+    private final String fhirBase;
+    private final LaunchContexts launches;
+
+    SmartAuthorizationRequestValidator(String fhirBase, LaunchContexts launches) {
         this.fhirBase = fhirBase;
+        this.launches = launches;
     }
 
     @Override
@@ -45,6 +50,12 @@ class SmartAuthorizationRequestValidator implements Consumer<OAuth2Authorization
         Object aud = request.getAdditionalParameters().get(AUD);
         if (!fhirBase.equals(aud)) {
             throw error(request, redirectUri, AUD, "aud must be this server's FHIR base URL, " + fhirBase);
+        }
+        if (request.getScopes().contains(LAUNCH)) {
+            Object launch = request.getAdditionalParameters().get(LAUNCH);
+            if (!(launch instanceof String value) || launches.find(value).isEmpty()) {
+                throw error(request, redirectUri, LAUNCH, "launch is unknown, expired or already used");
+            }
         }
     }
 

@@ -1,22 +1,26 @@
 package io.healthportal.server.authserver;
 
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Set;
+import org.springframework.security.crypto.keygen.Base64StringKeyGenerator;
+import org.springframework.security.crypto.keygen.StringKeyGenerator;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 
 /**
  * SMART issues a refresh token only when the app was granted {@code offline_access} or
- * {@code online_access}. Spring's generator, which this one delegates to, still gives none to public
- * clients (issue 3 asks for them too: not done yet).
+ * {@code online_access}, to confidential and public clients alike (Spring's own generator gives none to
+ * public clients). Each use replaces it ({@code reuseRefreshTokens=false} on every client).
  */
 class SmartRefreshTokenGenerator implements OAuth2TokenGenerator<OAuth2RefreshToken> {
 
     static final Set<String> REFRESH_SCOPES = Set.of("offline_access", "online_access");
 
-    private final OAuth2RefreshTokenGenerator delegate = new OAuth2RefreshTokenGenerator();
+    private final StringKeyGenerator values =
+            new Base64StringKeyGenerator(Base64.getUrlEncoder().withoutPadding(), 96);
 
     @Override
     public OAuth2RefreshToken generate(OAuth2TokenContext context) {
@@ -24,6 +28,10 @@ class SmartRefreshTokenGenerator implements OAuth2TokenGenerator<OAuth2RefreshTo
                 || context.getAuthorizedScopes().stream().noneMatch(REFRESH_SCOPES::contains)) {
             return null;
         }
-        return delegate.generate(context);
+        Instant issuedAt = Instant.now();
+        return new OAuth2RefreshToken(
+                values.generateKey(),
+                issuedAt,
+                issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive()));
     }
 }

@@ -6,6 +6,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -22,14 +26,18 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
     static final String PATIENT_CLAIM = "patient";
     static final String FHIR_USER_CLAIM = "fhirUser";
 
+    static final String ENCOUNTER_CLAIM = "encounter";
+
     private final String fhirBase;
     private final String activeKeyId;
     private final PortalUsers users;
+    private final LaunchContexts launches;
 
-    SmartTokenCustomizer(String fhirBase, String activeKeyId, PortalUsers users) {
+    SmartTokenCustomizer(String fhirBase, String activeKeyId, PortalUsers users, LaunchContexts launches) {
         this.fhirBase = fhirBase;
         this.activeKeyId = activeKeyId;
         this.users = users;
+        this.launches = launches;
     }
 
     @Override
@@ -51,9 +59,51 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
                     context.getClaims().claim(PATIENT_CLAIM, u.fhirUserId());
                 }
             });
+            if (scopes.contains(SmartAuthorizationRequestValidator.LAUNCH)) {
+                addEhrLaunchContext(context);
+            }
         } else if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
             user.filter(u -> context.getAuthorizedScopes().contains(FHIR_USER_CLAIM))
                     .ifPresent(u -> context.getClaims().claim(FHIR_USER_CLAIM, fhirBase + "/" + u.fhirUser()));
+        }
+    }
+
+    /**
+     * The EHR's patient and encounter: from the launch value on the code exchange, which uses it up, and
+     * carried over from the previous access token on a refresh.
+     */
+    private void addEhrLaunchContext(JwtEncodingContext context) {
+        if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())) {
+            var previous = context.getAuthorization().getAccessToken();
+            if (previous != null && previous.getClaims() != null) {
+                copy(previous.getClaims(), PATIENT_CLAIM, context);
+                copy(previous.getClaims(), ENCOUNTER_CLAIM, context);
+            }
+            return;
+        }
+        OAuth2AuthorizationRequest request =
+                context.getAuthorization().getAttribute(OAuth2AuthorizationRequest.class.getName());
+        Object launch = request == null
+                ? null
+                : request.getAdditionalParameters().get(SmartAuthorizationRequestValidator.LAUNCH);
+        LaunchContexts.LaunchContext launched =
+                launch instanceof String value ? launches.consume(value).orElse(null) : null;
+        if (launched == null) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(
+                    OAuth2ErrorCodes.INVALID_GRANT, "The launch has expired or has been used already", null));
+        }
+        if (launched.patient() != null) {
+            context.getClaims().claim(PATIENT_CLAIM, launched.patient());
+        }
+        if (launched.encounter() != null) {
+            context.getClaims().claim(ENCOUNTER_CLAIM, launched.encounter());
+        }
+    }
+
+    private static void copy(java.util.Map<String, Object> claims, String name, JwtEncodingContext context) {
+        Object value = claims.get(name);
+        if (value != null) {
+            context.getClaims().claim(name, value);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.healthportal.server.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthportal.server.authserver.ClientOrigins;
 import io.healthportal.server.config.PortalProperties;
 import java.io.IOException;
 import java.util.List;
@@ -16,6 +17,12 @@ class FhirSecurityConfig {
     @Bean
     SmartEndpoints smartEndpoints(PortalProperties portal, AuthorizationServerSettings settings) {
         return SmartEndpoints.of(portal, settings);
+    }
+
+    /** Used by the FHIR and the authorization server filter chains ({@code cors()}). */
+    @Bean
+    SmartCorsConfigurationSource corsConfigurationSource(ClientOrigins origins) {
+        return new SmartCorsConfigurationSource(origins);
     }
 
     @Bean

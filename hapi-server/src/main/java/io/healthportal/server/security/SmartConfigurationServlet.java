@@ -18,11 +18,14 @@ class SmartConfigurationServlet extends HttpServlet {
 
     /** The capabilities that work end to end; the rest of issue 3's list is added as each lands. */
     static final List<String> CAPABILITIES = List.of(
+            "launch-ehr",
             "launch-standalone",
             "client-public",
             "client-confidential-symmetric",
             "client-confidential-asymmetric",
             "sso-openid-connect",
+            "context-ehr-patient",
+            "context-ehr-encounter",
             "context-standalone-patient",
             "permission-offline",
             "permission-patient",
@@ -33,6 +36,7 @@ class SmartConfigurationServlet extends HttpServlet {
     static final List<String> SCOPES = List.of(
             "openid",
             "fhirUser",
+            "launch",
             "launch/patient",
             "offline_access",
             "online_access",
@@ -69,8 +73,6 @@ class SmartConfigurationServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("application/json");
-        // Discovery is open to any origin (SMART App Launch 2.2, CORS).
-        response.setHeader("Access-Control-Allow-Origin", "*");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

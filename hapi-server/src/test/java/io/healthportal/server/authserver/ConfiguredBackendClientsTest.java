@@ -40,7 +40,9 @@ class ConfiguredBackendClientsTest {
                     Duration.ofHours(1),
                     Duration.ofMinutes(5),
                     Duration.ofDays(90),
-                    Duration.ofSeconds(30)),
+                    Duration.ofSeconds(30),
+                    5,
+                    Duration.ofMinutes(15)),
             PasswordEncoderFactories.createDelegatingPasswordEncoder());
 
     @Test

@@ -147,6 +147,9 @@ class FhirTokenRejectionIT extends FhirServerTestBase {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer("http://localhost:" + port)
                 .subject("test")
+                // A token of its own per call: RS256 signatures are deterministic, so two tests minting the
+                // same claims within one second would otherwise share a token (and its "issued" record).
+                .jwtID(java.util.UUID.randomUUID().toString())
                 .audience(fhirBase())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(300)))

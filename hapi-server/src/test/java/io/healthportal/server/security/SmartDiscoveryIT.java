@@ -44,7 +44,8 @@ class SmartDiscoveryIT extends FhirServerTestBase {
                 .containsExactlyInAnyOrder("client_secret_basic", "private_key_jwt");
         assertThat(texts(configuration.get("capabilities")))
                 .contains("launch-standalone", "context-standalone-patient", "permission-v2", "permission-v1")
-                .doesNotContain("launch-ehr", "authorize-post", "context-ehr-patient");
+                .contains("launch-ehr", "context-ehr-patient", "context-ehr-encounter")
+                .doesNotContain("authorize-post", "context-banner", "context-style");
     }
 
     @Test

@@ -35,7 +35,13 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
     private static final String REDIRECT_URI = "http://127.0.0.1:7777/callback";
     private static final String PASSWORD = "correct horse battery staple";
     private static final List<String> APP_SCOPES = List.of(
-            "openid", "fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs", "user/*.cruds");
+            "openid",
+            "fhirUser",
+            "launch/patient",
+            "patient/Patient.rs",
+            "patient/Observation.rs",
+            "user/*.cruds",
+            "offline_access");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -236,6 +242,42 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
         assertThat(browser.exchange(clientId, REDIRECT_URI, code, browser.verifier())
                         .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void aPublicAppWithOfflineAccessRefreshesWithItsClientIdAloneAndEachRefreshTokenWorksOnce() throws Exception {
+        JsonNode first = launch(
+                List.of("launch/patient", "patient/Patient.rs", "offline_access"),
+                authorizationRequest("launch/patient patient/Patient.rs offline_access"));
+        String refreshToken = first.get("refresh_token").asText();
+
+        HttpResponse<String> refreshed = browser.refresh(clientId, refreshToken);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        JsonNode second = json.readTree(refreshed.body());
+        assertThat(second.get("refresh_token").asText()).isNotEqualTo(refreshToken);
+        assertThat(asPatient(second.get("access_token").asText(), "/Patient/" + ownPatient)
+                        .statusCode())
+                .isEqualTo(200);
+
+        assertThat(browser.refresh(clientId, refreshToken).statusCode())
+                .as("the replaced refresh token")
+                .isEqualTo(400);
+        String otherApp = "other-app-" + UUID.randomUUID();
+        registrations.registerPublicApp(
+                otherApp, "Other app", REDIRECT_URI, Set.of("patient/Patient.rs", "offline_access"));
+        assertThat(browser.refresh(otherApp, second.get("refresh_token").asText())
+                        .statusCode())
+                .as("another client's refresh token")
+                .isEqualTo(400);
+    }
+
+    @Test
+    void withoutOfflineAccessAPublicAppGetsNoRefreshToken() throws Exception {
+        JsonNode token = launch(
+                List.of("launch/patient", "patient/Patient.rs"),
+                authorizationRequest("launch/patient patient/Patient.rs offline_access"));
+
+        assertThat(token.has("refresh_token")).isFalse();
     }
 
     @Test

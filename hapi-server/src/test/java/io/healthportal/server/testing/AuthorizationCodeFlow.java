@@ -132,6 +132,17 @@ public final class AuthorizationCodeFlow {
         return tokenRequest(clientId, secret, parameters);
     }
 
+    /** Uses a refresh token as a public client: its {@code client_id} and nothing else. */
+    public HttpResponse<String> refresh(String clientId, String refreshToken) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("grant_type", "refresh_token");
+        parameters.put("refresh_token", refreshToken);
+        parameters.put("client_id", clientId);
+        return send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))));
+    }
+
     /** Uses a refresh token as a confidential client; {@code scope} may be null. */
     public HttpResponse<String> refresh(String clientId, String secret, String refreshToken, String scope) {
         Map<String, String> parameters = new LinkedHashMap<>();

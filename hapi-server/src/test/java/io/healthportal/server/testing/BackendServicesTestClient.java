@@ -58,13 +58,29 @@ public final class BackendServicesTestClient {
     /** Registers a new client holding {@code scopes} and returns it. */
     public static BackendServicesTestClient register(
             ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes) {
+        return register(registrations, tokenEndpoint, scopes, false);
+    }
+
+    /** Registers a new EHR system (a Backend Services client that may create launches) and returns it. */
+    public static BackendServicesTestClient registerEhrSystem(
+            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes) {
+        return register(registrations, tokenEndpoint, scopes, true);
+    }
+
+    private static BackendServicesTestClient register(
+            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes, boolean ehrSystem) {
         try {
             String clientId = "test-backend-" + UUID.randomUUID();
             ECKey key = new ECKeyGenerator(Curve.P_384)
                     .keyID(UUID.randomUUID().toString())
                     .algorithm(JWSAlgorithm.ES384)
                     .generate();
-            registrations.registerBackendService(clientId, "Integration tests", new JWKSet(key.toPublicJWK()), scopes);
+            JWKSet keys = new JWKSet(key.toPublicJWK());
+            if (ehrSystem) {
+                registrations.registerEhrSystem(clientId, "Test EHR", keys, scopes);
+            } else {
+                registrations.registerBackendService(clientId, "Integration tests", keys, scopes);
+            }
             return new BackendServicesTestClient(clientId, tokenEndpoint, key, String.join(" ", scopes));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
