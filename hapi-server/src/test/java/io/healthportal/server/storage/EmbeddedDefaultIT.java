@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import com.nimbusds.jose.jwk.JWKSet;
+import io.healthportal.embeddedpostgres.LeftoverPostmaster;
 import io.healthportal.server.HapiServerApplication;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;

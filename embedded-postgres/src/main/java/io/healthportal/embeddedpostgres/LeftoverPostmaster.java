@@ -1,4 +1,4 @@
-package io.healthportal.ingest.storage;
+package io.healthportal.embeddedpostgres;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,20 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A copy of hapi-server's class of the same name (to move into a shared module once a third user appears).
- *
  * A postmaster whose JVM was killed keeps running and holds its data directory; the next start would
  * fail on the lock. It is asked to shut down (SIGTERM, PostgreSQL's smart shutdown, which completes
  * at once because its only client died) and waited for.
  */
-final class LeftoverPostmaster {
+public final class LeftoverPostmaster {
 
     private static final Logger log = LoggerFactory.getLogger(LeftoverPostmaster.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
     private LeftoverPostmaster() {}
 
-    static void stopIfRunning(Path clusterDir) throws IOException {
+    public static void stopIfRunning(Path clusterDir) throws IOException {
         Optional<ProcessHandle> postmaster = runningPostmaster(clusterDir);
         if (postmaster.isEmpty()) {
             return;
@@ -47,7 +45,8 @@ final class LeftoverPostmaster {
         }
     }
 
-    static Optional<ProcessHandle> runningPostmaster(Path clusterDir) throws IOException {
+    /** The postmaster running on {@code clusterDir}, if one is. */
+    public static Optional<ProcessHandle> runningPostmaster(Path clusterDir) throws IOException {
         Path pidFile = clusterDir.resolve("postmaster.pid");
         if (!Files.isRegularFile(pidFile)) {
             return Optional.empty();
