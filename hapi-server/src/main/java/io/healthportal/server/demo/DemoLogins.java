@@ -56,7 +56,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
     private final DaoRegistry daoRegistry;
     private final PortalUsers users;
     private final ClientRegistrations clients;
-    /** ingest-adapters' Backend Services client: it writes what its HL7 v2 mappings produce. */
+    /** ingest-adapters' Backend Services client: it writes what its HL7 v2 and CSV mappings produce. */
     static final String INGEST_CLIENT = "ingest-adapters";
 
     static final Set<String> INGEST_SCOPES = Set.of(
@@ -64,6 +64,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "system/Encounter.crus",
             "system/Observation.crus",
             "system/DiagnosticReport.crus",
+            "system/MedicationDispense.crus",
             "system/Provenance.crus");
 
     private final String demoAppRedirectUri;

@@ -1,7 +1,9 @@
 package io.healthportal.ingest.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -91,6 +93,7 @@ public record IngestProperties(
      * @param mllpBindAddress the address the listener binds to (default 127.0.0.1)
      * @param mllpAllowedSources addresses or CIDR blocks the partner connects from; empty allows any
      * @param charset the character set of the partner's payloads (default UTF-8; many labs send ISO-8859-1)
+     * @param csv how the partner's CSV files are read (format {@code CSV} only)
      */
     public record PartnerProperties(
             @NotBlank String id,
@@ -100,10 +103,17 @@ public record IngestProperties(
             Integer mllpPort,
             String mllpBindAddress,
             List<String> mllpAllowedSources,
-            Charset charset) {
+            Charset charset,
+            @Valid CsvLayout csv) {
 
         public Charset payloadCharset() {
             return charset == null ? StandardCharsets.UTF_8 : charset;
+        }
+
+        /** A CSV partner cannot be read without its column layout. */
+        @AssertTrue(message = "a partner of format CSV needs its csv layout")
+        public boolean isCsvLayoutGiven() {
+            return format != PayloadFormat.CSV || csv != null;
         }
 
         public String bindAddress() {
@@ -123,8 +133,65 @@ public record IngestProperties(
             @NotBlank String order,
             @NotBlank String visit) {}
 
+    /**
+     * A partner's CSV pharmacy dispense file: one dispense a row, a header row naming the columns. Every
+     * cell is read as text (codes keep their leading zeros); a blank cell is an absent value.
+     *
+     * @param delimiter the cell separator (default {@code ,})
+     * @param dateFormat the {@link java.time.format.DateTimeFormatter} pattern of the date column
+     *     (default {@code yyyy-MM-dd})
+     * @param codeSystem the system of the medication codes: {@code https://dmd.nhs.uk} (dm+d, the SNOMED CT
+     *     UK drug extension) for UK feeds, {@code http://hl7.org/fhir/sid/ndc} for NDCs
+     * @param dispenseIdSystem the identifier system of the partner's dispense ids
+     * @param columns which header names hold which field
+     */
+    public record CsvLayout(
+            String delimiter,
+            String dateFormat,
+            @NotBlank String codeSystem,
+            @NotBlank String dispenseIdSystem,
+            @NotNull @Valid CsvColumns columns) {
+
+        public char delimiterChar() {
+            return delimiter == null || delimiter.isEmpty() ? ',' : delimiter.charAt(0);
+        }
+
+        public String datePattern() {
+            return dateFormat == null || dateFormat.isBlank() ? "yyyy-MM-dd" : dateFormat;
+        }
+    }
+
+    /**
+     * Header names of a partner's CSV columns, by the field they hold; unset fields are not read.
+     *
+     * @param dispenseId the column(s) whose values, joined by {@code -}, are the partner's dispense id (the
+     *     business identifier a replayed file updates by), e.g. claim id and line number
+     * @param prescriptionId the partner's prescription id, written as the authorizing prescription's
+     *     identifier (system {@code identifier-systems.order})
+     * @param nhsNumber the NHS number; when present it identifies the patient and must pass its check digit
+     * @param mrn the partner's patient id (system {@code identifier-systems.mrn}), used without an NHS number
+     * @param medicationCode the medication code (dm+d, NDC, ... as {@code code-system} says)
+     * @param medicationDisplay the medication's name as the partner wrote it
+     * @param quantity the quantity dispensed (a decimal number)
+     * @param quantityUnit the unit of the quantity, e.g. {@code tablet}
+     * @param daysSupply the days of supply (a decimal number)
+     * @param whenHandedOver the date the medication was handed over ({@code date-format})
+     */
+    public record CsvColumns(
+            @NotEmpty List<String> dispenseId,
+            String prescriptionId,
+            String nhsNumber,
+            String mrn,
+            @NotBlank String medicationCode,
+            String medicationDisplay,
+            String quantity,
+            String quantityUnit,
+            String daysSupply,
+            String whenHandedOver) {}
+
     /** The payload formats ingest-adapters accepts. */
     public enum PayloadFormat {
-        HL7V2
+        HL7V2,
+        CSV
     }
 }

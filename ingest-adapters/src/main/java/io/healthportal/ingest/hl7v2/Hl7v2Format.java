@@ -1,6 +1,5 @@
 package io.healthportal.ingest.hl7v2;
 
-import ca.uhn.fhir.util.UrlUtil;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
@@ -14,24 +13,17 @@ import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
+import io.healthportal.ingest.pipeline.FhirTransaction;
 import io.healthportal.ingest.pipeline.FormatMapper;
 import io.healthportal.ingest.pipeline.MappingException;
 import io.healthportal.ingest.pipeline.SourceMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class Hl7v2Format implements FormatMapper {
 
     private static final Logger log = LoggerFactory.getLogger(Hl7v2Format.class);
-    static final String PARTNER_SYSTEM = "https://healthportal.io/Id/partner";
-    static final String RECEIPT_SYSTEM = "https://healthportal.io/Id/ingest-receipt";
     private static final Set<String> ADT_EVENTS = Set.of("A01", "A04", "A08");
     private static final Set<String> MAPPED_SEGMENTS = Set.of("MSH", "EVN", "PID", "PV1", "ORC", "OBR", "OBX");
 
@@ -103,7 +93,7 @@ public final class Hl7v2Format implements FormatMapper {
             }
         }
         PartnerProperties partner = source.partner();
-        Transaction transaction = new Transaction(metaSource(partner.id(), controlId), partner.id());
+        FhirTransaction transaction = new FhirTransaction(metaSource(partner.id(), controlId), partner.id());
         if ("ADT".equals(type) && ADT_EVENTS.contains(trigger)) {
             adt(segments, trigger, partner, transaction, unmapped);
         } else if ("ORU".equals(type) && "R01".equals(trigger)) {
@@ -112,8 +102,8 @@ public final class Hl7v2Format implements FormatMapper {
             throw new MappingException(
                     "INGEST-HL7-UNSUPPORTED-EVENT", "message type " + type + "^" + trigger + " is not mapped");
         }
-        transaction.addProvenance(source, eventTime(segments, msh, partner));
-        return new Conversion(transaction.bundle, List.copyOf(unmapped));
+        transaction.addProvenance(source, eventTime(segments, msh, partner), "archived HL7 v2 message");
+        return new Conversion(transaction.bundle(), List.copyOf(unmapped));
     }
 
     /**
@@ -148,7 +138,7 @@ public final class Hl7v2Format implements FormatMapper {
             List<Segment> segments,
             String trigger,
             PartnerProperties partner,
-            Transaction transaction,
+            FhirTransaction transaction,
             List<String> unmapped)
             throws MappingException {
         Fields pid = required(segments, "PID");
@@ -166,7 +156,7 @@ public final class Hl7v2Format implements FormatMapper {
     }
 
     private static void oru(
-            List<Segment> segments, PartnerProperties partner, Transaction transaction, List<String> unmapped)
+            List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
             throws MappingException {
         Fields pid = required(segments, "PID");
         PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
@@ -221,7 +211,7 @@ public final class Hl7v2Format implements FormatMapper {
             Fields orc,
             List<Fields> obxs,
             PartnerProperties partner,
-            Transaction transaction,
+            FhirTransaction transaction,
             String patientUrl,
             List<String> unmapped)
             throws MappingException {
@@ -271,93 +261,6 @@ public final class Hl7v2Format implements FormatMapper {
                     flatten((Group) structure, out);
                 }
             }
-        }
-    }
-
-    /** The bundle being built, with deterministic fullUrls from each resource's business identifier. */
-    private static final class Transaction {
-        private final Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        private final String metaSource;
-        private final String partnerId;
-        private final List<Reference> targets = new ArrayList<>();
-
-        Transaction(String metaSource, String partnerId) {
-            this.metaSource = metaSource;
-            this.partnerId = partnerId;
-        }
-
-        String conditionalUpdate(Resource resource, Identifier identifier) {
-            String url = add(resource, identifier);
-            bundle.getEntry()
-                    .get(bundle.getEntry().size() - 1)
-                    .getRequest()
-                    .setMethod(HTTPVerb.PUT)
-                    .setUrl(resource.fhirType() + "?identifier=" + token(identifier));
-            return url;
-        }
-
-        String conditionalCreate(Resource resource, Identifier identifier) {
-            String url = add(resource, identifier);
-            bundle.getEntry()
-                    .get(bundle.getEntry().size() - 1)
-                    .getRequest()
-                    .setMethod(HTTPVerb.POST)
-                    .setUrl(resource.fhirType())
-                    .setIfNoneExist("identifier=" + token(identifier));
-            return url;
-        }
-
-        private String add(Resource resource, Identifier identifier) {
-            String fullUrl = "urn:uuid:"
-                    + UUID.nameUUIDFromBytes((partnerId + "|" + resource.fhirType() + "|" + identifier.getSystem() + "|"
-                                    + identifier.getValue())
-                            .getBytes(StandardCharsets.UTF_8));
-            resource.getMeta().setSource(metaSource);
-            bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
-            targets.add(new Reference(fullUrl));
-            return fullUrl;
-        }
-
-        void addProvenance(SourceMessage source, DateTimeType occurred) {
-            Provenance provenance = new Provenance();
-            provenance.setId("receipt-" + source.receiptId());
-            provenance.getMeta().setSource(metaSource);
-            provenance.setTarget(targets);
-            provenance.setRecorded(Date.from(source.receivedAt()));
-            if (occurred != null) {
-                provenance.setOccurred(occurred);
-            }
-            provenance.setActivity(new CodeableConcept()
-                    .addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "UPDATE", null)));
-            provenance
-                    .addAgent()
-                    .setType(new CodeableConcept()
-                            .addCoding(new Coding(
-                                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
-                                    "author",
-                                    "Author")))
-                    .setWho(new Reference()
-                            .setIdentifier(
-                                    new Identifier().setSystem(PARTNER_SYSTEM).setValue(partnerId))
-                            .setDisplay(partnerId));
-            provenance
-                    .addEntity()
-                    .setRole(Provenance.ProvenanceEntityRole.SOURCE)
-                    .setWhat(new Reference()
-                            .setIdentifier(new Identifier()
-                                    .setSystem(RECEIPT_SYSTEM)
-                                    .setValue(source.receiptId().toString()))
-                            .setDisplay("archived HL7 v2 message"));
-            bundle.addEntry()
-                    .setFullUrl("urn:uuid:" + source.receiptId())
-                    .setResource(provenance)
-                    .getRequest()
-                    .setMethod(HTTPVerb.PUT)
-                    .setUrl("Provenance/" + provenance.getIdElement().getIdPart());
-        }
-
-        private static String token(Identifier identifier) {
-            return UrlUtil.escapeUrlParam(identifier.getSystem()) + "|" + UrlUtil.escapeUrlParam(identifier.getValue());
         }
     }
 }

@@ -252,7 +252,8 @@ class Hl7v2FormatTest {
                 null,
                 null,
                 null,
-                StandardCharsets.ISO_8859_1);
+                StandardCharsets.ISO_8859_1,
+                null);
         byte[] payload = oru("PID|1||A123^^^LABB^MR||MÜLLER^RENÉE||19800101|F").getBytes(StandardCharsets.ISO_8859_1);
         Bundle bundle =
                 format.map(payload, new SourceMessage(latin1, receiptId, Instant.parse("2026-11-26T10:00:00Z")));

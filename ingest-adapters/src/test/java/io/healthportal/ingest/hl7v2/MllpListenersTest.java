@@ -65,6 +65,7 @@ class MllpListenersTest {
                 0,
                 null,
                 allowed,
+                null,
                 null);
     }
 }

@@ -1,6 +1,8 @@
 package io.healthportal.ingest.testing;
 
 import io.healthportal.ingest.config.IngestProperties;
+import io.healthportal.ingest.config.IngestProperties.CsvColumns;
+import io.healthportal.ingest.config.IngestProperties.CsvLayout;
 import io.healthportal.ingest.config.IngestProperties.IdentifierSystems;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
@@ -23,7 +25,71 @@ public final class TestPartners {
             null,
             null,
             null,
+            null,
             null);
+
+    /**
+     * A US pharmacy-claims feed laid out like the corpus file {@code csv/tuva-health-demo/pharmacy_claim.csv}:
+     * NDC codes, claim id and line number as the dispense id, the partner's patient id only.
+     */
+    public static final PartnerProperties NDC_PHARMACY = new PartnerProperties(
+            "pharmacy-us",
+            PayloadFormat.CSV,
+            new IdentifierSystems(
+                    "https://pharmacy-us.example/Id/patient",
+                    "https://pharmacy-us.example/Id/prescription",
+                    "https://pharmacy-us.example/Id/visit"),
+            ZoneId.of("America/New_York"),
+            null,
+            null,
+            null,
+            null,
+            new CsvLayout(
+                    null,
+                    null,
+                    "http://hl7.org/fhir/sid/ndc",
+                    "https://pharmacy-us.example/Id/claim-line",
+                    new CsvColumns(
+                            List.of("claim_id", "claim_line_number"),
+                            null,
+                            null,
+                            "patient_id",
+                            "ndc_code",
+                            null,
+                            "quantity",
+                            null,
+                            "days_supply",
+                            "dispensing_date")));
+
+    /** A UK community pharmacy: dm+d codes, NHS numbers, semicolons, dates as dd/MM/yyyy. */
+    public static final PartnerProperties UK_PHARMACY = new PartnerProperties(
+            "pharmacy-c",
+            PayloadFormat.CSV,
+            new IdentifierSystems(
+                    "https://pharmacy-c.example/Id/patient",
+                    "https://pharmacy-c.example/Id/prescription",
+                    "https://pharmacy-c.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            new CsvLayout(
+                    ";",
+                    "dd/MM/yyyy",
+                    "https://dmd.nhs.uk",
+                    "https://pharmacy-c.example/Id/dispense",
+                    new CsvColumns(
+                            List.of("Dispense ID"),
+                            "Rx ID",
+                            "NHS Number",
+                            "Local ID",
+                            "dm+d",
+                            "Medicine",
+                            "Qty",
+                            "Unit",
+                            "Days",
+                            "Dispensed")));
 
     private TestPartners() {}
 
