@@ -1,6 +1,7 @@
 package io.healthportal.server.authserver;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** What a person who logs in is to the portal; each role is linked to one FHIR resource type. */
 public enum PortalRole {
@@ -18,6 +19,21 @@ public enum PortalRole {
     /** The resource type a user of this role is linked to ({@code fhirUser}). */
     public String fhirUserType() {
         return fhirUserType;
+    }
+
+    /** How the role is named in the database and in the access token's role claim. */
+    public String claimValue() {
+        return databaseValue();
+    }
+
+    /** The role a claim value names, or empty for a value that names none. */
+    public static Optional<PortalRole> fromClaim(String value) {
+        for (PortalRole role : values()) {
+            if (role.databaseValue().equals(value)) {
+                return Optional.of(role);
+            }
+        }
+        return Optional.empty();
     }
 
     String databaseValue() {

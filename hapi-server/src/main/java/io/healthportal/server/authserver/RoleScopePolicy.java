@@ -1,5 +1,6 @@
 package io.healthportal.server.authserver;
 
+import io.healthportal.server.security.RoleLimit;
 import io.healthportal.server.security.SmartScope;
 import java.util.Optional;
 import java.util.Set;
@@ -7,8 +8,10 @@ import java.util.Set;
 /**
  * Which scopes each role may grant an app at all; the consent page offers only these and the server
  * drops any other a consent form sends. Patients reach their own compartment only (patient scopes);
- * practitioners may grant user scopes, and patient scopes for the patient an EHR launch put in context. Receptionists' and administrators' narrower rights (issue 3,
- * item 14) are not modelled yet, so they may grant no resource scope: deny by default.
+ * practitioners may grant user scopes, and patient scopes for the patient an EHR launch put in context.
+ * Receptionists and administrators may grant user scopes that reach something within their role's
+ * {@link RoleLimit}; {@code /fhir} narrows those scopes to the limit again on every request, since a
+ * wildcard such as {@code user/*.cruds} is offered to them but reaches only their types.
  */
 final class RoleScopePolicy {
 
@@ -35,7 +38,11 @@ final class RoleScopePolicy {
             case PATIENT -> resourceScope.get().context() == SmartScope.Context.PATIENT;
             // Patient scopes reach a patient only through an EHR launch's context; without one they grant nothing.
             case PRACTITIONER -> resourceScope.get().context() != SmartScope.Context.SYSTEM;
-            case RECEPTIONIST, ADMINISTRATOR -> false;
+            case RECEPTIONIST, ADMINISTRATOR ->
+                resourceScope.get().context() == SmartScope.Context.USER
+                        && RoleLimit.of(role)
+                                .map(limit -> limit.reaches(resourceScope.get()))
+                                .orElse(false);
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.healthportal.server.authserver;
 
+import io.healthportal.server.security.RoleLimit;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +19,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 /**
  * The SMART claims: access tokens are for the FHIR base ({@code aud}) and carry the granted
  * {@code scope} as one space-separated string, the user's {@code fhirUser} and, for a patient, the
- * {@code patient} whose compartment patient scopes reach; ID tokens carry {@code fhirUser}. Both are
+ * {@code patient} whose compartment patient scopes reach, and the user's role ({@code portal_role}),
+ * which {@code /fhir} intersects the scopes with; ID tokens carry {@code fhirUser}. Both are
  * signed by the active key.
  */
 class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
@@ -55,6 +57,9 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
             context.getClaims().audience(Collections.singletonList(fhirBase)).claim("scope", String.join(" ", scopes));
             user.ifPresent(u -> {
                 context.getClaims().claim(FHIR_USER_CLAIM, fhirBase + "/" + u.fhirUser());
+                // /fhir intersects the scopes with what this role may do (RoleLimit); looked up again on
+                // every refresh, so a changed role reaches the next token.
+                context.getClaims().claim(RoleLimit.CLAIM, u.role().claimValue());
                 if (u.role() == PortalRole.PATIENT) {
                     context.getClaims().claim(PATIENT_CLAIM, u.fhirUserId());
                 }

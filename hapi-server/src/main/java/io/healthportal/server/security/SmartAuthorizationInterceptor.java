@@ -9,13 +9,16 @@ import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.security.SmartScope.Context;
 import io.healthportal.server.security.SmartScope.Permission;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
@@ -26,10 +29,16 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * tokens are narrowed to the compartment beforehand by {@link SmartSearchNarrowingInterceptor}, so they
  * answer with the patient's own data instead of failing.
  *
- * <p>Not yet covered (issue 3): granular {@code ?category=} scopes grant nothing; the role limits of
- * item 14 beyond a patient's own compartment; PATCH by patient tokens, operations other than
- * {@code $everything} on the patient's own record, and Bulk export need a {@code *.cruds} system or
- * user scope.
+ * <p>Staff roles narrow the scopes further (issue 3, item 14): the effective permission is the granted
+ * scopes intersected with the user's {@link RoleLimit}, read from the token's {@value RoleLimit#CLAIM}
+ * claim. A {@code _revinclude} or {@code _has} naming a type the effective grant cannot read is refused
+ * up front, so the answer does not depend on whether such resources exist.
+ *
+ * <p>Not yet covered (issue 3): granular {@code ?category=} scopes grant nothing; the clinician's care
+ * relationship of item 14; chained parameters into a type outside the grant ({@code
+ * Appointment?reason-reference:Condition.code=...}) are not refused; PATCH by patient and role-limited
+ * tokens, operations other than {@code $everything} on the patient's own record, and Bulk export need a
+ * {@code *.cruds} system or user scope.
  */
 class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
@@ -61,10 +70,34 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     static Optional<SmartGrant> currentGrant() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication instanceof JwtAuthenticationToken token) {
-            return Optional.of(SmartGrant.of(
-                    token.getToken().getClaimAsString("scope"), token.getToken().getClaimAsString(PATIENT_CLAIM)));
+            return Optional.of(grant(token.getToken()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The role travels in the signed access token, put there by the authorization server from the
+     * user's record when it issued or refreshed the token: the resource server has already verified the
+     * signature, so the claim is as trustworthy as the scopes beside it and costs no database read per
+     * request. A role change takes effect with the next token (an hour at most); disabling the user
+     * stops the token within the revocation check interval. Tokens without the claim are Backend Services
+     * tokens, or a patient's or clinician's issued before the claim existed (staff could grant no resource
+     * scope then), which have no role limit here; a claim naming no known role grants nothing.
+     */
+    static SmartGrant grant(Jwt token) {
+        String scope = token.getClaimAsString("scope");
+        String patient = token.getClaimAsString(PATIENT_CLAIM);
+        String roleClaim = token.getClaimAsString(RoleLimit.CLAIM);
+        if (roleClaim == null) {
+            return SmartGrant.of(scope, patient);
+        }
+        Optional<PortalRole> role = PortalRole.fromClaim(roleClaim);
+        if (role.isEmpty()) {
+            return new SmartGrant(List.of(), null, true);
+        }
+        return RoleLimit.of(role.get())
+                .map(limit -> SmartGrant.of(scope, patient, limit))
+                .orElseGet(() -> SmartGrant.of(scope, patient));
     }
 
     /** Why the scopes do not allow this interaction at all, or null when they may. */
@@ -74,6 +107,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
             return null;
         }
         String type = request.getResourceName();
+        String linked = unreadableLinkedType(grant, request);
+        if (linked != null) {
+            return "PORTAL-AUTH-403: the token's scopes do not allow reading " + linked
+                    + ", named by _revinclude or _has";
+        }
         Permission needed = switch (operation) {
             case READ, VREAD, HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> Permission.READ;
             case SEARCH_TYPE, SEARCH_SYSTEM -> Permission.SEARCH;
@@ -87,6 +125,44 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         }
         return "PORTAL-AUTH-403: the token's scopes do not allow " + operation.getCode() + " on "
                 + (type == null ? "all resource types" : type);
+    }
+
+    /**
+     * A type the request pulls in through {@code _revinclude} or {@code _has} that the grant cannot
+     * read ({@code *} for a wildcard), or null. {@code _include} targets are known only once resolved;
+     * HAPI's check of the outgoing resources refuses those.
+     */
+    private static String unreadableLinkedType(SmartGrant grant, RequestDetails request) {
+        Map<String, String[]> parameters = request.getParameters();
+        if (parameters == null) {
+            return null;
+        }
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+            String name = parameter.getKey();
+            if (name.startsWith("_revinclude")) {
+                for (String value : parameter.getValue()) {
+                    for (String include : value.split(",")) {
+                        String linked = include.trim().split(":")[0];
+                        if (!linked.isEmpty() && !readable(grant, linked)) {
+                            return linked;
+                        }
+                    }
+                }
+            } else if (name.startsWith("_has:")) {
+                String[] parts = name.split(":");
+                for (int i = 0; i + 1 < parts.length; i++) {
+                    if (parts[i].equals("_has") && !readable(grant, parts[i + 1])) {
+                        return parts[i + 1];
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean readable(SmartGrant grant, String type) {
+        String checked = type.equals("*") ? null : type;
+        return grant.allows(checked, Permission.READ) || grant.allows(checked, Permission.SEARCH);
     }
 
     static List<IAuthRule> rules(SmartGrant grant) {
@@ -115,9 +191,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 rules = limit(target(rules.allow(name + " delete").delete(), scope), inCompartment, patient)
                         .andThen();
             }
-            if (!inCompartment && scope.permissions().contains(Permission.UPDATE)) {
+            if (!inCompartment && !grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
                 // HAPI's patch rule cannot be limited by type or compartment; the interaction check above
-                // has already required an update scope for the patched type.
+                // has already required an update scope for the patched type. Role-limited tokens get no
+                // patch rule at all: deny by default rather than let a rule that ignores type reach a
+                // clinical resource.
                 rules = rules.allow(name + " patch").patch().allRequests().andThen();
             }
         }

@@ -10,10 +10,11 @@ import java.util.Optional;
  * What one access token grants: its resource scopes and, for patient scopes, the patient whose
  * compartment they reach. Patient scopes without a patient in context grant nothing.
  *
- * @param scopes the token's resource scopes
+ * @param scopes the token's resource scopes, already intersected with the user's role limit if any
  * @param patientId the id of the patient in context, or null
+ * @param roleLimited whether a {@link RoleLimit} narrowed the scopes
  */
-record SmartGrant(List<SmartScope> scopes, String patientId) {
+record SmartGrant(List<SmartScope> scopes, String patientId, boolean roleLimited) {
 
     SmartGrant {
         List<SmartScope> usable = scopes.stream()
@@ -22,10 +23,30 @@ record SmartGrant(List<SmartScope> scopes, String patientId) {
         scopes = usable;
     }
 
+    SmartGrant(List<SmartScope> scopes, String patientId) {
+        this(scopes, patientId, false);
+    }
+
     static SmartGrant of(String scopeClaim, String patientId) {
+        return new SmartGrant(parse(scopeClaim), patientId);
+    }
+
+    /**
+     * The granted scopes intersected with what the user's role allows: {@code user/*.cruds} held by a
+     * receptionist becomes {@code user/Patient.cruds}, {@code user/Appointment.cruds}, ... and nothing
+     * on clinical types, so every check below sees only the effective permission.
+     */
+    static SmartGrant of(String scopeClaim, String patientId, RoleLimit limit) {
+        List<SmartScope> effective = parse(scopeClaim).stream()
+                .flatMap(scope -> limit.intersect(scope).stream())
+                .toList();
+        return new SmartGrant(effective, patientId, true);
+    }
+
+    private static List<SmartScope> parse(String scopeClaim) {
         List<String> scopes =
                 scopeClaim == null ? List.of() : Arrays.asList(scopeClaim.trim().split("\\s+"));
-        return new SmartGrant(SmartScope.parseAll(scopes), patientId);
+        return SmartScope.parseAll(scopes);
     }
 
     /** Whether some scope allows {@code permission} on {@code type} (null: on every type). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import io.healthportal.server.security.SmartScope.Permission;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 class SmartGrantTest {
@@ -52,6 +53,45 @@ class SmartGrantTest {
                 .startsWith("PORTAL-AUTH-403");
         assertThat(SmartAuthorizationInterceptor.interactionRefusal(
                         SmartGrant.of("system/*.s", null), request(RestOperationTypeEnum.SEARCH_SYSTEM, null)))
+                .isNull();
+    }
+
+    @Test
+    void aReceptionistsUserStarCrudsReachesDemographicsAndBookingOnly() {
+        SmartGrant grant = SmartGrant.of("user/*.cruds", null, RoleLimit.RECEPTIONIST);
+
+        assertThat(grant.unrestricted()).isFalse();
+        assertThat(grant.allows("Patient", Permission.READ)).isTrue();
+        assertThat(grant.allows("Appointment", Permission.CREATE)).isTrue();
+        assertThat(grant.allows("Slot", Permission.SEARCH)).isTrue();
+        assertThat(grant.allows("Observation", Permission.READ)).isFalse();
+        assertThat(grant.allows("Encounter", Permission.CREATE)).isFalse();
+        assertThat(grant.allows(null, Permission.SEARCH)).isFalse();
+    }
+
+    @Test
+    void anAdministratorsUserStarCrudsOnlyReadsAndSearchesAuditEvents() {
+        SmartGrant grant = SmartGrant.of("user/*.cruds user/Patient.rs", null, RoleLimit.ADMINISTRATOR);
+
+        assertThat(grant.scopes())
+                .containsExactly(new SmartScope(
+                        SmartScope.Context.USER, "AuditEvent", EnumSet.of(Permission.READ, Permission.SEARCH), null));
+    }
+
+    @Test
+    void aRevincludeOrHasOfATypeTheGrantCannotReadIsRefusedUpFront() {
+        SmartGrant grant = SmartGrant.of("user/*.cruds", null, RoleLimit.RECEPTIONIST);
+        SystemRequestDetails revinclude = request(RestOperationTypeEnum.SEARCH_TYPE, "Patient");
+        revinclude.addParameter("_revinclude", new String[] {"Observation:subject"});
+        SystemRequestDetails has = request(RestOperationTypeEnum.SEARCH_TYPE, "Patient");
+        has.addParameter("_has:Appointment:patient:_has:Observation:subject:code", new String[] {"x"});
+        SystemRequestDetails allowed = request(RestOperationTypeEnum.SEARCH_TYPE, "Patient");
+        allowed.addParameter("_revinclude", new String[] {"Appointment:patient"});
+
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(grant, revinclude))
+                .startsWith("PORTAL-AUTH-403");
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(grant, has)).startsWith("PORTAL-AUTH-403");
+        assertThat(SmartAuthorizationInterceptor.interactionRefusal(grant, allowed))
                 .isNull();
     }
 

@@ -1,0 +1,73 @@
+package io.healthportal.server.security;
+
+import io.healthportal.server.authserver.PortalRole;
+import io.healthportal.server.security.SmartScope.Permission;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a staff role may do on {@code /fhir} whatever scopes an app was granted (issue 3, item 14): the
+ * effective permission is the granted scopes intersected with this. Patients and clinicians have no
+ * such limit here (their limits are the patient compartment and, later, the care relationship).
+ *
+ * @param types each resource type the role reaches and what it may do on it; every other type is out
+ */
+public record RoleLimit(Map<String, Set<Permission>> types) {
+
+    /**
+     * The access-token claim carrying the user's {@link PortalRole}, in lower case. Set by the
+     * authorization server when it issues or refreshes the token.
+     */
+    public static final String CLAIM = "portal_role";
+
+    private static final Set<Permission> ALL = EnumSet.allOf(Permission.class);
+
+    /** Demographics and booking: no clinical resource type. */
+    static final RoleLimit RECEPTIONIST = new RoleLimit(Map.of(
+            "Patient", ALL,
+            "Schedule", ALL,
+            "Slot", ALL,
+            "Appointment", ALL,
+            "AppointmentResponse", ALL));
+
+    /** The audit trail, read only; no clinical or patient data. */
+    static final RoleLimit ADMINISTRATOR =
+            new RoleLimit(Map.of("AuditEvent", EnumSet.of(Permission.READ, Permission.SEARCH)));
+
+    public RoleLimit {
+        types = Map.copyOf(types);
+    }
+
+    /** The limit of {@code role}, or empty when {@code /fhir} applies none beyond the scopes. */
+    public static Optional<RoleLimit> of(PortalRole role) {
+        return switch (role) {
+            case PATIENT, PRACTITIONER -> Optional.empty();
+            case RECEPTIONIST -> Optional.of(RECEPTIONIST);
+            case ADMINISTRATOR -> Optional.of(ADMINISTRATOR);
+        };
+    }
+
+    /** What is left of {@code scope} within this limit: one scope per type both reach, possibly none. */
+    List<SmartScope> intersect(SmartScope scope) {
+        return types.entrySet().stream()
+                .filter(type -> scope.appliesTo(type.getKey()))
+                .map(type -> {
+                    Set<Permission> both = EnumSet.noneOf(Permission.class);
+                    both.addAll(scope.permissions());
+                    both.retainAll(type.getValue());
+                    return new SmartScope(scope.context(), type.getKey(), both, scope.query());
+                })
+                .filter(narrowed -> !narrowed.permissions().isEmpty())
+                .sorted(Comparator.comparing(SmartScope::resourceType))
+                .toList();
+    }
+
+    /** Whether {@code scope} grants anything at all within this limit. */
+    public boolean reaches(SmartScope scope) {
+        return !intersect(scope).isEmpty();
+    }
+}
