@@ -100,23 +100,8 @@ public class ClientRegistrations {
      * when it is granted {@code offline_access} or {@code online_access}.
      */
     public void registerPublicApp(String clientId, String name, String redirectUri, Set<String> scopes) {
-        save(RegisteredClient.withId(existingIdOr(clientId))
-                .clientId(clientId)
-                .clientName(name)
+        save(smartApp(clientId, name, redirectUri, scopes)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
-                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
-                .redirectUri(redirectUri)
-                .scopes(s -> s.addAll(scopes))
-                .clientSettings(ClientSettings.builder()
-                        .requireProofKey(true)
-                        .requireAuthorizationConsent(true)
-                        .build())
-                .tokenSettings(TokenSettings.builder()
-                        .accessTokenTimeToLive(properties.userAccessTokenLifetime())
-                        .refreshTokenTimeToLive(properties.refreshTokenLifetime())
-                        .reuseRefreshTokens(false)
-                        .build())
                 .build());
     }
 
@@ -127,11 +112,17 @@ public class ClientRegistrations {
      */
     public void registerConfidentialApp(
             String clientId, String name, String rawSecret, String redirectUri, Set<String> scopes) {
-        save(RegisteredClient.withId(existingIdOr(clientId))
-                .clientId(clientId)
-                .clientName(name)
+        save(smartApp(clientId, name, redirectUri, scopes)
                 .clientSecret(passwordEncoder.encode(rawSecret))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .build());
+    }
+
+    /** What every SMART app shares, public or confidential: everything but how it authenticates. */
+    private RegisteredClient.Builder smartApp(String clientId, String name, String redirectUri, Set<String> scopes) {
+        return RegisteredClient.withId(existingIdOr(clientId))
+                .clientId(clientId)
+                .clientName(name)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri(redirectUri)
@@ -144,8 +135,7 @@ public class ClientRegistrations {
                         .accessTokenTimeToLive(properties.userAccessTokenLifetime())
                         .refreshTokenTimeToLive(properties.refreshTokenLifetime())
                         .reuseRefreshTokens(false)
-                        .build())
-                .build());
+                        .build());
     }
 
     private String existingIdOr(String clientId) {
