@@ -11,8 +11,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.math.BigDecimal;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,18 +65,7 @@ class ComponentCompositeInterceptor {
         if (composites.isEmpty() || !(response.getResponseResource() instanceof Bundle bundle)) {
             return;
         }
-        StringBuilder carried = new StringBuilder();
-        composites.forEach((name, values) -> {
-            for (String value : values) {
-                carried.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-            }
-        });
-        for (Bundle.BundleLinkComponent link : bundle.getLink()) {
-            String url = link.getUrl();
-            if (url != null && url.contains(Constants.PARAM_PAGINGACTION) && !url.contains(carried)) {
-                link.setUrl(url + carried);
-            }
-        }
+        PagingLinks.carry(bundle, composites);
     }
 
     /** The component composites of an Observation search, or of one of its pages. */

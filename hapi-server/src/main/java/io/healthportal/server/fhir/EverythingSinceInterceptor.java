@@ -8,9 +8,8 @@ import ca.uhn.fhir.rest.api.server.IPreResourceAccessDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -50,14 +49,9 @@ class EverythingSinceInterceptor {
         if (since.isEmpty() || !(body instanceof Bundle bundle)) {
             return;
         }
-        String sinceParameter = Constants.PARAM_SINCE + "="
-                + URLEncoder.encode(new InstantType(since.get()).getValueAsString(), StandardCharsets.UTF_8);
-        for (Bundle.BundleLinkComponent link : bundle.getLink()) {
-            String url = link.getUrl();
-            if (url != null && url.contains(Constants.PARAM_PAGINGACTION) && !url.contains(sinceParameter)) {
-                link.setUrl(url + (url.contains("?") ? "&" : "?") + sinceParameter);
-            }
-        }
+        PagingLinks.carry(bundle, Map.of(Constants.PARAM_SINCE, new String[] {
+            new InstantType(since.get()).getValueAsString()
+        }));
     }
 
     /** The {@code _since} of an {@code $everything} call, or of one of its pages. */
