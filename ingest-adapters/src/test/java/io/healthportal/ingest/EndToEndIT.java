@@ -15,6 +15,7 @@ import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.HapiServerProcess;
 import io.healthportal.ingest.testing.MllpClient;
+import io.healthportal.ingest.testing.RequiresCorpus;
 import io.healthportal.ingest.testing.RequiresEndToEndServices;
 import io.healthportal.ingest.testing.TestPostgres;
 import io.healthportal.ingest.testing.TestRabbitMq;
@@ -43,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * search finds the Observation and its Provenance. The slow scenario of the module: keep it to one
  * server start.
  */
+@RequiresCorpus
 @RequiresEndToEndServices
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"postgres", "rabbitmq"})

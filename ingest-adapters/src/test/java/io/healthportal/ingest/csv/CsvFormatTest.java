@@ -9,6 +9,7 @@ import io.healthportal.ingest.pipeline.MappingException;
 import io.healthportal.ingest.pipeline.SourceMessage;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.R4Validation;
+import io.healthportal.ingest.testing.RequiresCorpus;
 import io.healthportal.ingest.testing.TestPartners;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
+@RequiresCorpus
 class CsvFormatTest {
 
     private static final String CORPUS_FILE = "csv/tuva-health-demo/pharmacy_claim.csv";

@@ -8,6 +8,7 @@ import io.healthportal.ingest.pipeline.MappingException;
 import io.healthportal.ingest.pipeline.SourceMessage;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.R4Validation;
+import io.healthportal.ingest.testing.RequiresCorpus;
 import io.healthportal.ingest.testing.TestPartners;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@RequiresCorpus
 class Hl7v2FormatTest {
 
     static final PartnerProperties LAB = TestPartners.LAB;

@@ -6,6 +6,7 @@ import io.healthportal.ingest.IngestAppTestBase;
 import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.MllpClient;
+import io.healthportal.ingest.testing.RequiresCorpus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+@RequiresCorpus
 class IntakeIT extends IngestAppTestBase {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -7,6 +7,7 @@ import io.healthportal.ingest.IngestAppTestBase;
 import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.MllpClient;
+import io.healthportal.ingest.testing.RequiresCorpus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Accepted receipts through the broker to the FHIR endpoint: retries, dead letters, republishing. */
+@RequiresCorpus
 class ReceiptPipelineIT extends IngestAppTestBase {
 
     @Autowired

@@ -10,6 +10,7 @@ import io.healthportal.ingest.intake.Receipts.ReceiptStatus;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.FreePort;
 import io.healthportal.ingest.testing.MllpClient;
+import io.healthportal.ingest.testing.RequiresCorpus;
 import io.healthportal.ingest.testing.ScriptedFhirEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * directory, and what it accepted survives a restart (receipt and the archive, opened with the key file
  * created on the first start). Needs nothing installed.
  */
+@RequiresCorpus
 class EmbeddedDefaultIT {
 
     @TempDir
