@@ -16,7 +16,8 @@ public final class Corpus {
 
     private Corpus() {}
 
-    static final String NOT_FOUND = "no partner corpus: PORTAL_CORPUS_DIR names no directory and no shared/corpus is above";
+    static final String NOT_FOUND =
+            "no partner corpus: PORTAL_CORPUS_DIR names no directory and no shared/corpus is above";
 
     public static Path root() {
         return find().orElseThrow(() ->
