@@ -127,7 +127,14 @@ public final class BenchmarkCommand {
                 "[run %d, %s] starting hapi-server (-Xmx%s) on a fresh database; log %s",
                 run, configuration, options.serverHeap(), workDir.resolve("hapi-server.log"));
         try (HapiServerProcess server = HapiServerProcess.start(
-                        options, configuration, databaseUrl, databases.user(), databases.password(), workDir);
+                        options.serverJar(),
+                        options.serverHeap(),
+                        options.serverArguments(),
+                        configuration,
+                        databaseUrl,
+                        databases.user(),
+                        databases.password(),
+                        workDir);
                 RssSampler rss = new RssSampler(server.pid())) {
             Duration startup = server.awaitReady(options.serverStartTimeout());
             JsonNode settings = server.settingsDifferingFromStock(json);

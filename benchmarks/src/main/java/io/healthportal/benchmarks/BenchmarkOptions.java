@@ -2,11 +2,7 @@ package io.healthportal.benchmarks;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one benchmark invocation does. Every figure has a default for the full run; {@code --quick}
@@ -59,21 +55,8 @@ record BenchmarkOptions(
             (or PORTAL_BENCHMARK_POSTGRES_URL, _USER, _PASSWORD).""";
 
     static BenchmarkOptions parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--quick")) {
-                quick = true;
-            } else if (arg.startsWith("--") && arg.contains("=")) {
-                values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-            } else if (arg.startsWith("--") && i + 1 < args.length) {
-                values.put(arg.substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("Unknown argument: " + arg);
-            }
-        }
-        Options o = new Options(values);
+        CommandLineValues o = CommandLineValues.parse(args, "--quick");
+        boolean quick = o.flag("--quick");
         BenchmarkOptions options = new BenchmarkOptions(
                 quick,
                 o.integer("runs", quick ? 1 : 3),
@@ -88,9 +71,10 @@ record BenchmarkOptions(
                 o.words("server-args"),
                 o.string(
                         "postgres-url",
-                        env("PORTAL_BENCHMARK_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres")),
-                o.string("postgres-user", env("PORTAL_BENCHMARK_POSTGRES_USER", "postgres")),
-                o.string("postgres-password", env("PORTAL_BENCHMARK_POSTGRES_PASSWORD", "")),
+                        CommandLineValues.env(
+                                "PORTAL_BENCHMARK_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres")),
+                o.string("postgres-user", CommandLineValues.env("PORTAL_BENCHMARK_POSTGRES_USER", "postgres")),
+                o.string("postgres-password", CommandLineValues.env("PORTAL_BENCHMARK_POSTGRES_PASSWORD", "")),
                 Duration.ofSeconds(o.integer("server-start-timeout-seconds", 600)),
                 Long.parseLong(o.string("seed", "20261126")),
                 Path.of(o.string("output-dir", "benchmarks/target/benchmark-results")));
@@ -123,61 +107,6 @@ record BenchmarkOptions(
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
-        }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
-
-    /** The command-line values, each taken at most once so that typos are reported. */
-    private static final class Options {
-        private final Map<String, String> values;
-
-        Options(Map<String, String> values) {
-            this.values = new HashMap<>(values);
-        }
-
-        String string(String name, String fallback) {
-            String value = values.remove(name);
-            return value == null ? fallback : value;
-        }
-
-        int integer(String name, int fallback) {
-            String value = values.remove(name);
-            return value == null ? fallback : Integer.parseInt(value);
-        }
-
-        List<Integer> integers(String name, List<Integer> fallback) {
-            String value = values.remove(name);
-            if (value == null) {
-                return fallback;
-            }
-            return Arrays.stream(value.split(","))
-                    .map(String::trim)
-                    .map(Integer::valueOf)
-                    .toList();
-        }
-
-        List<String> strings(String name, List<String> fallback) {
-            String value = values.remove(name);
-            if (value == null) {
-                return fallback;
-            }
-            return new ArrayList<>(
-                    Arrays.stream(value.split(",")).map(String::trim).toList());
-        }
-
-        List<String> words(String name) {
-            String value = values.remove(name);
-            return value == null || value.isBlank()
-                    ? List.of()
-                    : List.of(value.trim().split("\\s+"));
-        }
-
-        Map<String, String> unused() {
-            return values;
         }
     }
 }
