@@ -185,7 +185,7 @@ class ManifestsTest {
     }
 
     @Test
-    void aQuotedReplicaCountOrAnUnknownServiceTypeFailsTheRabbitmqClusterSchema() {
+    void aQuotedReplicaCountAnUnknownServiceTypeOrAMalformedStorageSizeFailsTheRabbitmqClusterSchema() {
         ManifestDocument quoted = inline(RABBITMQ_CLUSTER.replace("replicas: 3", "replicas: \"3\""));
         ManifestDocument headless = inline(RABBITMQ_CLUSTER.replace("type: ClusterIP", "type: Headless"));
         ManifestDocument badQuantity = inline(RABBITMQ_CLUSTER.replace("storage: 20Gi", "storage: 20 GB"));
