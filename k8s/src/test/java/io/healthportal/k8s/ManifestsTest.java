@@ -30,7 +30,7 @@ class ManifestsTest {
     private final CustomResourceSchemas schemas = new CustomResourceSchemas(Manifests.SCHEMA_DIR);
 
     @Test
-    void theManifestsIncludeTheBaseTheOverlayAndTheMigrationJob() {
+    void theManifestsIncludeTheBaseWithEveryDeployableTheOverlayAndTheMigrationJob() {
         Set<Path> files = new HashSet<>(ManifestFiles.yamlFiles(Manifests.MODULE_DIR));
 
         assertThat(files)
@@ -41,6 +41,10 @@ class ManifestsTest {
                         Manifests.BASE_DIR.resolve("hapi-server-postgres.yaml"),
                         Manifests.BASE_DIR.resolve("network-policies.yaml"),
                         Manifests.BASE_DIR.resolve("namespace.yaml"),
+                        Manifests.BASE_DIR.resolve("ingest-adapters.yaml"),
+                        Manifests.BASE_DIR.resolve("ingest-adapters-config.yaml"),
+                        Manifests.BASE_DIR.resolve("ingest-adapters-postgres.yaml"),
+                        Manifests.BASE_DIR.resolve("rabbitmq.yaml"),
                         Manifests.ELASTICSEARCH_OVERLAY_DIR.resolve("kustomization.yaml"),
                         Manifests.MIGRATION_JOB);
     }
@@ -161,7 +165,37 @@ class ManifestsTest {
         assertThat(violations).isEmpty();
         assertThat(Manifests.all())
                 .extracting(ManifestDocument::kind)
-                .contains("Cluster", "ScheduledBackup", "Kustomization");
+                .contains("Cluster", "ScheduledBackup", "RabbitmqCluster", "Kustomization");
+    }
+
+    @Test
+    void aMinimalRabbitmqClusterMatchesItsSchema() {
+        assertThat(schemas.violations(inline(RABBITMQ_CLUSTER))).isEmpty();
+    }
+
+    @Test
+    void aMisspelledFieldInTheRabbitmqClusterFailsItsSchema() {
+        ManifestDocument misspeltTopLevel = inline(RABBITMQ_CLUSTER.replace("persistence:", "persistance:"));
+        ManifestDocument misspeltNested = inline(RABBITMQ_CLUSTER.replace("storage: 20Gi", "storageSize: 20Gi"));
+
+        assertThat(schemas.violations(misspeltTopLevel))
+                .anySatisfy(violation -> assertThat(violation).contains("persistance"));
+        assertThat(schemas.violations(misspeltNested))
+                .anySatisfy(violation -> assertThat(violation).contains("storageSize"));
+    }
+
+    @Test
+    void aQuotedReplicaCountAnUnknownServiceTypeOrAMalformedStorageSizeFailsTheRabbitmqClusterSchema() {
+        ManifestDocument quoted = inline(RABBITMQ_CLUSTER.replace("replicas: 3", "replicas: \"3\""));
+        ManifestDocument headless = inline(RABBITMQ_CLUSTER.replace("type: ClusterIP", "type: Headless"));
+        ManifestDocument badQuantity = inline(RABBITMQ_CLUSTER.replace("storage: 20Gi", "storage: 20 GB"));
+
+        assertThat(schemas.violations(quoted))
+                .anySatisfy(violation -> assertThat(violation).contains("replicas"));
+        assertThat(schemas.violations(headless))
+                .anySatisfy(violation -> assertThat(violation).contains("type"));
+        assertThat(schemas.violations(badQuantity))
+                .anySatisfy(violation -> assertThat(violation).contains("storage"));
     }
 
     @Test
@@ -319,12 +353,26 @@ class ManifestsTest {
                             .filter(document -> !KubernetesModel.isCoreKind(document))
                             .flatMap(document -> schemas.violations(document).stream()))
                     .isEmpty();
-            Deployment deployment = Manifests.one(rendered, Deployment.class, "hapi-server");
-            assertThat(PodTemplateRules.violations(
-                            "rendered Deployment hapi-server",
-                            deployment.getSpec().getTemplate().getSpec()))
-                    .isEmpty();
+            for (Deployable deployable : Deployable.all()) {
+                Deployment deployment = Manifests.one(rendered, Deployment.class, deployable.name());
+                assertThat(PodTemplateRules.violations(
+                                "rendered Deployment " + deployable.name(),
+                                deployment.getSpec().getTemplate().getSpec()))
+                        .isEmpty();
+            }
+            assertThat(rendered)
+                    .extracting(ManifestDocument::kind)
+                    .contains("RabbitmqCluster", "Cluster", "ScheduledBackup");
         }
+        // The rendered ingest-adapters runs the image the kustomization names, with its tag.
+        assertThat(Manifests.one(base.get(), Deployment.class, "ingest-adapters")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo(kustomizationImage("registry.example.org.uk/healthportal/ingest-adapters"));
 
         Deployment single = Manifests.one(base.get(), Deployment.class, "hapi-server");
         Job migration = Manifests.one(ManifestFiles.read(Manifests.MIGRATION_JOB), Job.class, "hapi-server-migrate");
@@ -361,6 +409,32 @@ class ManifestsTest {
                         .getMinReplicas())
                 .isGreaterThan(1);
         assertThat(Manifests.all(overlay, Job.class)).isEmpty();
+    }
+
+    private static final String RABBITMQ_CLUSTER = """
+            apiVersion: rabbitmq.com/v1beta1
+            kind: RabbitmqCluster
+            metadata:
+              name: rabbitmq
+            spec:
+              replicas: 3
+              service:
+                type: ClusterIP
+              persistence:
+                storage: 20Gi
+            """;
+
+    /** name:newTag of an entry in the base kustomization's images. */
+    private static String kustomizationImage(String name) {
+        ManifestDocument kustomization = ManifestFiles.read(Manifests.BASE_DIR.resolve("kustomization.yaml"))
+                .get(0);
+        for (var image : kustomization.tree().path("images")) {
+            if (name.equals(image.path("name").asText())) {
+                return image.path("newName").asText(name) + ":"
+                        + image.path("newTag").asText();
+            }
+        }
+        throw new AssertionError("the base kustomization sets no image " + name);
     }
 
     private static ManifestDocument inline(String yaml) {

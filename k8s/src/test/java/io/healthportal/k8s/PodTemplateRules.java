@@ -61,14 +61,22 @@ final class PodTemplateRules {
             violations.add(workload + ": the pod mounts a service account token it does not need");
         }
         Set<String> volumes = pod.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
+        Set<String> secretVolumes = pod.getVolumes().stream()
+                .filter(volume -> volume.getSecret() != null)
+                .map(Volume::getName)
+                .collect(Collectors.toSet());
         Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
                 .forEach(container -> violations.addAll(containerViolations(
-                        workload + " container " + container.getName(), podContext, container, volumes)));
+                        workload + " container " + container.getName(),
+                        podContext,
+                        container,
+                        volumes,
+                        secretVolumes)));
         return violations;
     }
 
     private static List<String> containerViolations(
-            String where, PodSecurityContext pod, Container container, Set<String> volumes) {
+            String where, PodSecurityContext pod, Container container, Set<String> volumes, Set<String> secretVolumes) {
         List<String> violations = new ArrayList<>();
         SecurityContext context =
                 Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
@@ -124,6 +132,10 @@ final class PodTemplateRules {
         container.getVolumeMounts().forEach(mount -> {
             if (!volumes.contains(mount.getName())) {
                 violations.add(where + " mounts undeclared volume " + mount.getName());
+            }
+            // Keys and credentials are read, never written back: a writable mount would let the app alter them.
+            if (secretVolumes.contains(mount.getName()) && !Boolean.TRUE.equals(mount.getReadOnly())) {
+                violations.add(where + " mounts Secret volume " + mount.getName() + " writable");
             }
         });
 
