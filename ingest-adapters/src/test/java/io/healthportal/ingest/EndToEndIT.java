@@ -21,6 +21,10 @@ import io.healthportal.ingest.testing.TestPostgres;
 import io.healthportal.ingest.testing.TestRabbitMq;
 import io.healthportal.smartclient.BackendServicesClient;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -162,6 +167,25 @@ class EndToEndIT {
                 Channel channel = connection.createChannel()) {
             channel.queueDeclare(QUEUE, true, false, false, java.util.Map.of("x-queue-type", "quorum"));
         }
+    }
+
+    /**
+     * A token hapi-server really issued is authentic to the HTTP intake (not 401), and the caller it
+     * names is the client it was issued to: ingest-adapters' own client is not partner demo-lab.
+     */
+    @Test
+    void theHttpIntakeReadsTheCallerFromAHapiServerToken(@LocalServerPort int port) throws Exception {
+        String token = HapiServerProcess.start().client().accessToken();
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/demo-lab"))
+                                .header("Authorization", "Bearer " + token)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "MSH|^~\\&|X|Y|Z|W|20261126||ORU^R01|T1|P|2.5.1\r"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("INGEST-WRONG-CALLER");
     }
 
     private static Connection rabbitConnection() throws Exception {

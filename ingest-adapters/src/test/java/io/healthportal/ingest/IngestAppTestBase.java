@@ -27,6 +27,10 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class IngestAppTestBase {
 
     protected static final ScriptedFhirEndpoint FHIR = new ScriptedFhirEndpoint();
+
+    /** The one administrator who also holds the ingest-operator permission (payload views). */
+    protected static final String PAYLOAD_VIEWER = "ops-lead";
+
     private static final Path DATA_DIR = temporaryDirectory();
     // Chosen once: a supplier is asked again each time the property is read.
     private static final int BROKER_PORT = FreePort.find();
@@ -48,6 +52,7 @@ public abstract class IngestAppTestBase {
         registry.add("portal.ingest.retry.initial-backoff", () -> "100ms");
         registry.add("portal.ingest.retry.max-backoff", () -> "500ms");
         registry.add("management.server.port", () -> 0);
+        registry.add("portal.ingest.callers.payload-viewers[0]", () -> PAYLOAD_VIEWER);
     }
 
     private static Path temporaryDirectory() {

@@ -5,12 +5,15 @@ import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.hl7v2.MshHeader;
 import io.healthportal.ingest.intake.Receipts.Accepted;
+import io.healthportal.ingest.security.Caller;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -18,8 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /ingest/{partner}}: any payload of a configured partner, answered 202 with a receipt id once
- * stored. TODO(issue 4): require the partner's Backend Services token (or mTLS) and refuse other
- * partners' paths; until then this endpoint must not be exposed beyond a trusted network.
+ * stored. The caller must be that partner: its Backend Services client, registered with hapi-server
+ * under the partner's id, with a token from hapi-server (401 without one, 403 for any other caller).
  */
 @RestController
 class IntakeController {
@@ -36,7 +39,16 @@ class IntakeController {
 
     @PostMapping("/ingest/{partner}")
     ResponseEntity<Map<String, Object>> ingest(
-            @PathVariable String partner, @RequestBody(required = false) byte[] body) {
+            @PathVariable String partner,
+            @RequestBody(required = false) byte[] body,
+            @AuthenticationPrincipal Jwt token) {
+        Caller caller = Caller.of(token);
+        if (!caller.isSystem() || !caller.subject().equals(partner)) {
+            // Said the same way for an unknown partner, so that the answer does not list partners.
+            log.warn("Refused intake on /ingest/{} for caller {}", partner, caller.subject());
+            return problem(
+                    HttpStatus.FORBIDDEN, "INGEST-WRONG-CALLER", "only the partner's own system may send to this path");
+        }
         Optional<PartnerProperties> configured = properties.partner(partner);
         if (configured.isEmpty()) {
             return problem(HttpStatus.NOT_FOUND, "INGEST-UNKNOWN-PARTNER", "no partner with this id is configured");

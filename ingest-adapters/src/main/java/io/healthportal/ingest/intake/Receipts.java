@@ -195,12 +195,13 @@ public class Receipts {
                     now,
                     id);
             if (updated == 1) {
-                jdbc.update(
-                        "INSERT INTO dead_letter (receipt_id, error_code, reason, created_at) VALUES (?, ?, ?, ?)",
-                        id,
-                        errorCode,
-                        reason,
-                        now);
+                // A replayed receipt that fails again reopens its dead letter with the new reason.
+                jdbc.update("""
+                        INSERT INTO dead_letter (receipt_id, error_code, reason, created_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (receipt_id) DO UPDATE SET error_code = excluded.error_code,
+                            reason = excluded.reason, created_at = excluded.created_at,
+                            resolution = NULL, resolved_by = NULL, resolved_at = NULL
+                        """, id, errorCode, reason, now);
             }
         });
     }

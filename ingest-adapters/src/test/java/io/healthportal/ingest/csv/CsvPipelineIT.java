@@ -81,6 +81,7 @@ class CsvPipelineIT extends IngestAppTestBase {
     private UUID post(String csv) throws Exception {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/demo-pharmacy"))
+                        .header("Authorization", "Bearer " + FHIR.systemToken("demo-pharmacy"))
                         .header("Content-Type", "text/csv")
                         .POST(HttpRequest.BodyPublishers.ofString(csv))
                         .build(),

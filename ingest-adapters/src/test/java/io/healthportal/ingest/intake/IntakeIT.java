@@ -7,6 +7,7 @@ import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.MllpClient;
 import io.healthportal.ingest.testing.RequiresCorpus;
+import io.healthportal.ingest.testing.ScriptedFhirEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,6 +101,7 @@ class IntakeIT extends IngestAppTestBase {
         String message = uniqueControlId(corpusOru());
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/demo-lab"))
+                        .header("Authorization", "Bearer " + FHIR.systemToken("demo-lab"))
                         .header("Content-Type", "application/hl7-v2")
                         .POST(HttpRequest.BodyPublishers.ofString(message))
                         .build(),
@@ -115,13 +117,53 @@ class IntakeIT extends IngestAppTestBase {
 
     @Test
     void anUnknownPartnerGets404() throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/nobody"))
-                        .POST(HttpRequest.BodyPublishers.ofString(corpusOru()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = postAs(FHIR.systemToken("nobody"), "nobody", corpusOru());
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("INGEST-UNKNOWN-PARTNER");
+    }
+
+    @Test
+    void httpIntakeNeedsATokenFromHapiServer() throws Exception {
+        String message = uniqueControlId(corpusOru());
+        HttpResponse<String> withoutToken = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/demo-lab"))
+                        .POST(HttpRequest.BodyPublishers.ofString(message))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withoutToken.statusCode()).isEqualTo(401);
+        assertThat(withoutToken.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(postAs(ScriptedFhirEndpoint.foreignToken("demo-lab"), "demo-lab", message)
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(postAs("not.a.token", "demo-lab", message).statusCode()).isEqualTo(401);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM receipt WHERE message_id = ?", Integer.class, controlId(message)))
+                .isZero();
+    }
+
+    @Test
+    void aPartnerMaySendOnlyOnItsOwnPathAndAPersonNotAtAll() throws Exception {
+        String message = uniqueControlId(corpusOru());
+        HttpResponse<String> otherPartner = postAs(FHIR.systemToken("demo-pharmacy"), "demo-lab", message);
+        assertThat(otherPartner.statusCode()).isEqualTo(403);
+        assertThat(otherPartner.body()).contains("INGEST-WRONG-CALLER");
+        // A person whose login name happens to be the partner id is still not the partner's system.
+        assertThat(postAs(FHIR.userToken("demo-lab", "administrator"), "demo-lab", message)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM receipt WHERE message_id = ?", Integer.class, controlId(message)))
+                .isZero();
+    }
+
+    private HttpResponse<String> postAs(String token, String partner, String body) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/" + partner))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static String corpusOru() {

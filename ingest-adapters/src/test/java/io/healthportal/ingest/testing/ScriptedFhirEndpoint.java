@@ -1,14 +1,26 @@
 package io.healthportal.ingest.testing;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +32,9 @@ import java.util.regex.Pattern;
  * 400): it records every request body and answers from a script per marker found in the body, then with an empty transaction
  * response. Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
  * hands out a token for a Backend Services client assertion, and answers 401 to a FHIR request without
- * that token. The end-to-end test uses the real hapi-server instead.
+ * that token. It also signs access tokens for ingest-adapters' own callers (partner systems, operators)
+ * and publishes its keys at {@code /oauth2/jwks}, as hapi-server's authorization server does. The
+ * end-to-end test uses the real hapi-server instead.
  */
 public final class ScriptedFhirEndpoint implements AutoCloseable {
 
@@ -29,6 +43,7 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> clientAssertions = new CopyOnWriteArrayList<>();
     private static final String TOKEN = "scripted-access-token";
+    private final RSAKey signingKey = newSigningKey();
 
     public ScriptedFhirEndpoint() {
         try {
@@ -40,6 +55,9 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
                 "/fhir/.well-known/smart-configuration",
                 exchange ->
                         answer(exchange, 200, "application/json", "{\"token_endpoint\":\"" + tokenEndpoint() + "\"}"));
+        server.createContext(
+                "/oauth2/jwks",
+                exchange -> answer(exchange, 200, "application/json", new JWKSet(signingKey.toPublicJWK()).toString()));
         server.createContext("/auth/token", exchange -> {
             String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Matcher assertion = Pattern.compile("client_assertion=([^&]+)").matcher(form);
@@ -92,6 +110,53 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
 
     private String tokenEndpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/auth/token";
+    }
+
+    /** An access token of a Backend Services client, as hapi-server issues it: the subject is the client id. */
+    public String systemToken(String clientId) {
+        return sign(new JWTClaimsSet.Builder().subject(clientId).claim("scope", "system/Patient.rs"));
+    }
+
+    /** An access token of a person logged in to the portal, with their role. */
+    public String userToken(String username, String role) {
+        return sign(new JWTClaimsSet.Builder()
+                .subject(username)
+                .claim("portal_role", role)
+                .claim("scope", "openid fhirUser user/*.rs"));
+    }
+
+    /** A token from another issuer's key: refused whatever it says. */
+    public static String foreignToken(String clientId) {
+        return sign(newSigningKey(), "http://elsewhere.example", new JWTClaimsSet.Builder().subject(clientId));
+    }
+
+    private String sign(JWTClaimsSet.Builder claims) {
+        return sign(signingKey, "http://127.0.0.1:" + server.getAddress().getPort(), claims.audience(baseUrl()));
+    }
+
+    private static String sign(RSAKey key, String issuer, JWTClaimsSet.Builder claims) {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                claims.issuer(issuer)
+                        .issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(300)))
+                        .jwtID(UUID.randomUUID().toString())
+                        .build());
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    private static RSAKey newSigningKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The client assertions ingest-adapters sent for its tokens. */
