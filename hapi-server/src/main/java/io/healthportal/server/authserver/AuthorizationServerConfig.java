@@ -98,11 +98,13 @@ class AuthorizationServerConfig {
                         server,
                         as -> as.oidc(Customizer.withDefaults())
                                 .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT_PAGE)
+                                        .authorizationResponseHandler(new PatientPicker.ResponseHandler(users))
                                         .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
                                                 converter instanceof OAuth2AuthorizationConsentAuthenticationConverter
                                                         ? new RoleLimitedConsentConverter(converter, users)
                                                         : converter
-                                                                        instanceof OAuth2AuthorizationCodeRequestAuthenticationConverter
+                                                                        instanceof
+                                                                        OAuth2AuthorizationCodeRequestAuthenticationConverter
                                                                 ? new GranularScopeOffer.RequestConverter(converter)
                                                                 : converter))
                                         .authenticationProviders(providers -> providers.forEach(provider -> {

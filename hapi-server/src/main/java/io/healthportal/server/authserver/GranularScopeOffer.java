@@ -44,8 +44,8 @@ final class GranularScopeOffer {
         if (letters.isEmpty()) {
             return List.of();
         }
-        String prefix = broad.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + broad.resourceType() + "."
-                + letters;
+        String prefix =
+                broad.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + broad.resourceType() + "." + letters;
         return ScopeCategories.of(broad.resourceType()).stream()
                 .map(category -> category.narrow(prefix))
                 .toList();

@@ -50,14 +50,17 @@ class CategoryScopeInterceptor {
                 || !SmartScope.CATEGORY_TYPES.contains(type)) {
             return true;
         }
-        grant.get().categoryLimit(type).filter(categories -> !categories.isEmpty()).ifPresent(categories -> {
-            Map<String, String[]> parameters = new HashMap<>(request.getParameters());
-            String[] existing = parameters.getOrDefault(CATEGORY_PARAMETER, new String[0]);
-            String[] narrowed = java.util.Arrays.copyOf(existing, existing.length + 1);
-            narrowed[existing.length] = String.join(",", categories);
-            parameters.put(CATEGORY_PARAMETER, narrowed);
-            request.setParameters(parameters);
-        });
+        grant.get()
+                .categoryLimit(type)
+                .filter(categories -> !categories.isEmpty())
+                .ifPresent(categories -> {
+                    Map<String, String[]> parameters = new HashMap<>(request.getParameters());
+                    String[] existing = parameters.getOrDefault(CATEGORY_PARAMETER, new String[0]);
+                    String[] narrowed = java.util.Arrays.copyOf(existing, existing.length + 1);
+                    narrowed[existing.length] = String.join(",", categories);
+                    parameters.put(CATEGORY_PARAMETER, narrowed);
+                    request.setParameters(parameters);
+                });
         return true;
     }
 
