@@ -81,7 +81,12 @@ class EhrSimulatorController {
         if (encounter != null
                 && patients.encounters(patient.get().id()).stream().noneMatch(e -> e.id().equals(encounter))) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            return show(model, clinician.get(), null, patient.get().id(), "Choose an encounter from this patient's list, or no encounter.");
+            return show(
+                    model,
+                    clinician.get(),
+                    null,
+                    patient.get().id(),
+                    "Choose an encounter from this patient's list, or no encounter.");
         }
         Optional<LaunchableApps.App> app = apps.find(clientId);
         if (app.isEmpty()) {

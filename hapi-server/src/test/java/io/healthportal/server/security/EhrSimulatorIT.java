@@ -109,8 +109,8 @@ class EhrSimulatorIT extends FhirServerTestBase {
         Map<String, String> authorization = browser.authorizationRequest(
                 clientId, REDIRECT_URI, "launch openid fhirUser patient/Patient.rs", "st-sim", fhirBase());
         authorization.put("launch", launch);
-        HttpResponse<String> callback =
-                browser.consent(browser.follow(browser.authorize(authorization)), List.of("launch", "patient/Patient.rs"));
+        HttpResponse<String> callback = browser.consent(
+                browser.follow(browser.authorize(authorization)), List.of("launch", "patient/Patient.rs"));
         HttpResponse<String> tokenResponse =
                 browser.exchange(clientId, REDIRECT_URI, query(callback).get("code"), browser.verifier());
         assertThat(tokenResponse.statusCode()).as(tokenResponse.body()).isEqualTo(200);
@@ -159,7 +159,8 @@ class EhrSimulatorIT extends FhirServerTestBase {
                 "/ehr-simulator/launch",
                 Map.of("patient", List.of(patient), "encounter", List.of(otherEncounter), "app", List.of(clientId)));
         assertThat(wrongEncounter.statusCode()).isEqualTo(400);
-        assertThat(wrongEncounter.body()).contains("Choose an encounter from this patient&#39;s list, or no encounter.");
+        assertThat(wrongEncounter.body())
+                .contains("Choose an encounter from this patient&#39;s list, or no encounter.");
 
         HttpResponse<String> unknownApp = browser.submit(
                 chosen, "/ehr-simulator/launch", Map.of("patient", List.of(patient), "app", List.of("no-such-app")));
