@@ -74,7 +74,10 @@ class ConsentController {
             List<ScopeChoice> narrower = GranularScopeOffer.narrowerChoices(asked).stream()
                     .filter(requested::contains)
                     .map(choice -> new ScopeChoice(
-                            choice, ScopeDescriptions.describe(choice), grantedBefore.contains(choice), List.of()))
+                            choice,
+                            ScopeDescriptions.describeNarrower(choice),
+                            grantedBefore.contains(choice),
+                            List.of()))
                     .toList();
             offered.add(
                     new ScopeChoice(asked, ScopeDescriptions.describe(asked), grantedBefore.contains(asked), narrower));

@@ -22,6 +22,16 @@ final class ScopeDescriptions {
 
     private ScopeDescriptions() {}
 
+    /**
+     * A category scope offered beneath its broad scope, whose sentence is already above it: only what it
+     * narrows to, e.g. "Only laboratory test results".
+     */
+    static String describeNarrower(String scope) {
+        String full = describe(scope);
+        int only = full.indexOf(": only ");
+        return only < 0 ? full : "Only" + full.substring(only + ": only".length());
+    }
+
     static String describe(String scope) {
         String fixed = FIXED.get(scope);
         if (fixed != null) {

@@ -50,5 +50,8 @@ class GranularScopeOfferTest {
         assertThat(ScopeDescriptions.describe(
                         "patient/Observation.rs?category=" + OBSERVATION_CATEGORY + "|laboratory"))
                 .isEqualTo("Read and search your Observation records: only laboratory test results");
+        assertThat(ScopeDescriptions.describeNarrower(
+                        "patient/Observation.rs?category=" + OBSERVATION_CATEGORY + "|laboratory"))
+                .isEqualTo("Only laboratory test results");
     }
 }

@@ -289,6 +289,20 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
         }
     }
 
+    @Test
+    void theAxeCheckFindsWhatAPageBreaks() throws Exception {
+        try (HeadlessChromium chromium = new HeadlessChromium()) {
+            WebDriver browser = chromium.driver();
+            browser.get("data:text/html,<!DOCTYPE html><html><title>Broken</title><body><main>"
+                    + "<input type=text><img src=x.png></main></body></html>");
+
+            assertThat(AxeCheck.violations(browser))
+                    .filteredOn(AxeCheck.Violation::seriousOrCritical)
+                    .extracting(AxeCheck.Violation::id)
+                    .contains("label", "image-alt", "html-has-lang");
+        }
+    }
+
     /** Weight, scripts and axe-core on the page the browser shows; a screenshot for people to look at. */
     private static void checkPage(HeadlessChromium chromium, String name) throws IOException {
         WebDriver browser = chromium.driver();
@@ -305,6 +319,9 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
                 .containsEntry("scripts", 0L)
                 .containsEntry("handlers", 0L);
         List<AxeCheck.Violation> violations = AxeCheck.violations(browser);
+        // Moderate and minor findings are reported, not failed: issue 3 asks for no serious or critical ones.
+        violations.forEach(
+                v -> System.out.println("axe " + name + ": " + v.impact() + " " + v.id() + " " + v.targets()));
         assertThat(violations.stream().filter(AxeCheck.Violation::seriousOrCritical))
                 .as(name + ": " + violations)
                 .isEmpty();

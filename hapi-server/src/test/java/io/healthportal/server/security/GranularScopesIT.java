@@ -81,7 +81,7 @@ class GranularScopesIT extends FhirServerTestBase {
                 .contains("value=\"" + LAB_SCOPE + "\">")
                 .contains("value=\"" + VITALS_SCOPE + "\">")
                 .contains("value=\"" + PROBLEMS_SCOPE + "\">")
-                .contains("Read and search your Observation records: only laboratory test results")
+                .contains("Only laboratory test results")
                 .contains("Or share only some of them");
     }
 
