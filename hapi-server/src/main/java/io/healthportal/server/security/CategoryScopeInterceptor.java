@@ -78,7 +78,9 @@ class CategoryScopeInterceptor {
             if (!SmartScope.CATEGORY_TYPES.contains(type)) {
                 continue;
             }
-            Optional<Set<String>> limit = grant.categoryLimit(type);
+            // Only where a category scope reads the type: a type the grant does not reach at all is left to
+            // SmartAuthorizationInterceptor, which refuses it with a 403.
+            Optional<Set<String>> limit = grant.categoryLimit(type).filter(categories -> !categories.isEmpty());
             if (limit.isPresent() && categoriesOf(resource).stream().noneMatch(limit.get()::contains)) {
                 details.setDontReturnResourceAtIndex(i);
             }

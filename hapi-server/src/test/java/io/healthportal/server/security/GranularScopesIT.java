@@ -72,6 +72,14 @@ class GranularScopesIT extends FhirServerTestBase {
     }
 
     @Test
+    void theSmartConfigurationAdvertisesTheCategoryScopes() throws Exception {
+        HttpResponse<String> discovery = send(anonymousRequest("/.well-known/smart-configuration"));
+        JsonNode scopes = json.readTree(discovery.body()).get("scopes_supported");
+
+        assertThat(scopes).extracting(JsonNode::asText).contains(LAB_SCOPE, VITALS_SCOPE, PROBLEMS_SCOPE);
+    }
+
+    @Test
     void theConsentPageOffersTheCategoriesOfABroadScopeUntickedBeneathIt() {
         AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
         String consentPage = consentPage(browser).body();
