@@ -79,8 +79,8 @@ class ConsentController {
                             grantedBefore.contains(choice),
                             List.of()))
                     .toList();
-            offered.add(
-                    new ScopeChoice(asked, ScopeDescriptions.describe(asked), grantedBefore.contains(asked), narrower));
+            offered.add(new ScopeChoice(
+                    asked, ScopeDescriptions.describe(asked, user.role()), grantedBefore.contains(asked), narrower));
         }
         model.addAttribute("clientId", clientId);
         model.addAttribute("clientName", client == null ? clientId : client.getClientName());

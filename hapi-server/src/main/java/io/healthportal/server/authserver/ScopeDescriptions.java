@@ -32,6 +32,20 @@ final class ScopeDescriptions {
         return only < 0 ? full : "Only" + full.substring(only + ": only".length());
     }
 
+    /**
+     * As {@link #describe(String)}, worded for {@code role}: a patient's own record is "your", the record a
+     * clinician opens for a patient is "the patient's".
+     */
+    static String describe(String scope, PortalRole role) {
+        String sentence = describe(scope);
+        boolean patientScope = SmartScope.parse(scope)
+                .map(parsed -> parsed.context() == SmartScope.Context.PATIENT)
+                .orElse(false);
+        return role == PortalRole.PATIENT || !patientScope
+                ? sentence
+                : sentence.replaceFirst(" your ", " the patient's ");
+    }
+
     static String describe(String scope) {
         String fixed = FIXED.get(scope);
         if (fixed != null) {

@@ -54,4 +54,14 @@ class GranularScopeOfferTest {
                         "patient/Observation.rs?category=" + OBSERVATION_CATEGORY + "|laboratory"))
                 .isEqualTo("Only laboratory test results");
     }
+
+    @Test
+    void aClinicianReadsOfThePatientsRecordNotTheirOwn() {
+        assertThat(ScopeDescriptions.describe("patient/Observation.rs", PortalRole.PRACTITIONER))
+                .isEqualTo("Read and search the patient's Observation records");
+        assertThat(ScopeDescriptions.describe("patient/Observation.rs", PortalRole.PATIENT))
+                .isEqualTo("Read and search your Observation records");
+        assertThat(ScopeDescriptions.describe("launch", PortalRole.PRACTITIONER))
+                .isEqualTo("Open the patient record you have open in your clinical system");
+    }
 }
