@@ -52,6 +52,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtGenerat
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AuthorizationCodeRequestAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AuthorizationConsentAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -97,10 +98,15 @@ class AuthorizationServerConfig {
                         server,
                         as -> as.oidc(Customizer.withDefaults())
                                 .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT_PAGE)
+                                        .authorizationResponseHandler(new PatientPicker.ResponseHandler(users))
                                         .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
                                                 converter instanceof OAuth2AuthorizationConsentAuthenticationConverter
                                                         ? new RoleLimitedConsentConverter(converter, users)
-                                                        : converter))
+                                                        : converter
+                                                                        instanceof
+                                                                        OAuth2AuthorizationCodeRequestAuthenticationConverter
+                                                                ? new GranularScopeOffer.RequestConverter(converter)
+                                                                : converter))
                                         .authenticationProviders(providers -> providers.forEach(provider -> {
                                             if (provider
                                                     instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider p) {

@@ -2,6 +2,7 @@ package io.healthportal.server.authserver;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -56,6 +57,17 @@ public class ClientRegistrations {
         registerBackendService(clientId, name, scopes, inline(publicKeys), true);
     }
 
+    /**
+     * Client setting holding a SMART app's launch URL: where an EHR (the EHR simulator here) opens the app
+     * with {@code iss} and {@code launch}.
+     */
+    static final String LAUNCH_URL_SETTING = "settings.client.portal.launch-url";
+
+    /** A SMART app's launch URL, for apps that can be launched from an EHR. */
+    static Optional<String> launchUrl(RegisteredClient client) {
+        return Optional.ofNullable(client.getClientSettings().<String>getSetting(LAUNCH_URL_SETTING));
+    }
+
     static boolean isEhrSystem(RegisteredClient client) {
         return Boolean.TRUE.equals(client.getClientSettings().getSetting(EHR_SYSTEM_SETTING));
     }
@@ -100,7 +112,16 @@ public class ClientRegistrations {
      * when it is granted {@code offline_access} or {@code online_access}.
      */
     public void registerPublicApp(String clientId, String name, String redirectUri, Set<String> scopes) {
-        save(smartApp(clientId, name, redirectUri, scopes)
+        registerPublicApp(clientId, name, redirectUri, null, scopes);
+    }
+
+    /**
+     * A public SMART app that an EHR can also launch: as above, with the launch URL an EHR opens with
+     * {@code iss} and {@code launch} (null for an app that is only launched on its own).
+     */
+    public void registerPublicApp(
+            String clientId, String name, String redirectUri, String launchUrl, Set<String> scopes) {
+        save(smartApp(clientId, name, redirectUri, launchUrl, scopes)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
                 .build());
     }
@@ -112,14 +133,20 @@ public class ClientRegistrations {
      */
     public void registerConfidentialApp(
             String clientId, String name, String rawSecret, String redirectUri, Set<String> scopes) {
-        save(smartApp(clientId, name, redirectUri, scopes)
+        save(smartApp(clientId, name, redirectUri, null, scopes)
                 .clientSecret(passwordEncoder.encode(rawSecret))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .build());
     }
 
     /** What every SMART app shares, public or confidential: everything but how it authenticates. */
-    private RegisteredClient.Builder smartApp(String clientId, String name, String redirectUri, Set<String> scopes) {
+    private RegisteredClient.Builder smartApp(
+            String clientId, String name, String redirectUri, String launchUrl, Set<String> scopes) {
+        ClientSettings.Builder settings =
+                ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true);
+        if (launchUrl != null) {
+            settings.setting(LAUNCH_URL_SETTING, launchUrl);
+        }
         return RegisteredClient.withId(existingIdOr(clientId))
                 .clientId(clientId)
                 .clientName(name)
@@ -127,10 +154,7 @@ public class ClientRegistrations {
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri(redirectUri)
                 .scopes(s -> s.addAll(scopes))
-                .clientSettings(ClientSettings.builder()
-                        .requireProofKey(true)
-                        .requireAuthorizationConsent(true)
-                        .build())
+                .clientSettings(settings.build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(properties.userAccessTokenLifetime())
                         .refreshTokenTimeToLive(properties.refreshTokenLifetime())

@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The consent page: each scope the app asks for and the person's role allows is a checkbox, ticked,
- * so the person can grant fewer. It posts back to the authorization endpoint, which issues the code
+ * so the person can grant fewer; beneath a broad Observation or Condition scope its category scopes are
+ * unticked checkboxes, so the person can share only, say, laboratory results. What is ticked is granted. It posts back to the authorization endpoint, which issues the code
  * for what was ticked.
  */
 @Controller
@@ -34,8 +35,11 @@ class ConsentController {
         this.users = users;
     }
 
-    /** One checkbox: the scope, what it means in words, and whether it was granted before. */
-    record ScopeChoice(String scope, String description, boolean grantedBefore) {}
+    /**
+     * One checkbox: the scope, what it means in words, whether it was granted before, and for a broad
+     * scope the narrower category scopes the person may tick instead.
+     */
+    record ScopeChoice(String scope, String description, boolean grantedBefore, List<ScopeChoice> narrower) {}
 
     @GetMapping(AuthorizationServerConfig.CONSENT_PAGE)
     String consent(
@@ -50,21 +54,33 @@ class ConsentController {
                 client == null ? null : consents.findById(client.getId(), user.username());
         Set<String> grantedBefore = previous == null ? Set.of() : previous.getScopes();
 
-        List<ScopeChoice> offered = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        for (String requested : Arrays.stream(scope.split(" "))
+        List<String> requested = Arrays.stream(scope.split(" "))
                 .filter(s -> !s.isBlank())
                 .distinct()
-                .toList()) {
-            if ("openid".equals(requested)) {
+                .toList();
+        List<ScopeChoice> offered = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String asked : requested) {
+            if ("openid".equals(asked)) {
                 continue; // always granted with a sign-in; nothing to choose
             }
-            if (RoleScopePolicy.mayGrant(user.role(), requested)) {
-                offered.add(new ScopeChoice(
-                        requested, ScopeDescriptions.describe(requested), grantedBefore.contains(requested)));
-            } else {
-                refused.add(requested);
+            if (GranularScopeOffer.broaderOf(asked, requested).isPresent()) {
+                continue; // offered beneath its broad scope
             }
+            if (!RoleScopePolicy.mayGrant(user.role(), asked)) {
+                refused.add(asked);
+                continue;
+            }
+            List<ScopeChoice> narrower = GranularScopeOffer.narrowerChoices(asked).stream()
+                    .filter(requested::contains)
+                    .map(choice -> new ScopeChoice(
+                            choice,
+                            ScopeDescriptions.describeNarrower(choice),
+                            grantedBefore.contains(choice),
+                            List.of()))
+                    .toList();
+            offered.add(new ScopeChoice(
+                    asked, ScopeDescriptions.describe(asked, user.role()), grantedBefore.contains(asked), narrower));
         }
         model.addAttribute("clientId", clientId);
         model.addAttribute("clientName", client == null ? clientId : client.getClientName());

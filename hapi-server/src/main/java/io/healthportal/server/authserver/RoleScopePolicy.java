@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Which scopes each role may grant an app at all; the consent page offers only these and the server
  * drops any other a consent form sends. Patients reach their own compartment only (patient scopes);
- * practitioners may grant user scopes, and patient scopes for the patient an EHR launch put in context.
+ * practitioners may grant user scopes, and patient scopes for the patient an EHR launch put in context
+ * or they chose on the patient picker.
  * Receptionists and administrators may grant user scopes that reach something within their role's
  * {@link RoleLimit}; {@code /fhir} narrows those scopes to the limit again on every request, since a
  * wildcard such as {@code user/*.cruds} is offered to them but reaches only their types.
@@ -25,7 +26,8 @@ final class RoleScopePolicy {
             return true;
         }
         if (scope.equals("launch/patient")) {
-            return role == PortalRole.PATIENT;
+            // A clinician chooses the patient on the picker page (PatientPicker).
+            return role == PortalRole.PATIENT || role == PortalRole.PRACTITIONER;
         }
         if (scope.equals("launch")) {
             return role == PortalRole.PRACTITIONER;

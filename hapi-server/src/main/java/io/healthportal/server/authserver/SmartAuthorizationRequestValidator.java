@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 
 /**
  * SMART's rules for an authorization request, on top of Spring's: the redirect URI must equal a
@@ -36,8 +37,15 @@ class SmartAuthorizationRequestValidator implements Consumer<OAuth2Authorization
 
     @Override
     public void accept(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
-        springDefaults.accept(context);
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        // A registered broad scope also allows its category scopes, which GranularScopeOffer adds to
+        // the request as choices for the consent page.
+        RegisteredClient client = context.getRegisteredClient();
+        springDefaults.accept(OAuth2AuthorizationCodeRequestAuthenticationContext.with(request)
+                .registeredClient(RegisteredClient.from(client)
+                        .scopes(scopes -> scopes.addAll(GranularScopeOffer.withNarrowerChoices(client.getScopes())))
+                        .build())
+                .build());
         String redirectUri = request.getRedirectUri();
         if (redirectUri == null
                 || !context.getRegisteredClient().getRedirectUris().contains(redirectUri)) {

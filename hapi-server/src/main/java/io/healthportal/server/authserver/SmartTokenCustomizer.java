@@ -66,6 +66,9 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
             });
             if (scopes.contains(SmartAuthorizationRequestValidator.LAUNCH)) {
                 addEhrLaunchContext(context);
+            } else if (user.isPresent()
+                    && PatientPicker.needsPicker(scopes, user.get().role())) {
+                addChosenPatient(context);
             }
         } else if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
             user.filter(u -> context.getAuthorizedScopes().contains(FHIR_USER_CLAIM))
@@ -103,6 +106,18 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
         if (launched.encounter() != null) {
             context.getClaims().claim(ENCOUNTER_CLAIM, launched.encounter());
         }
+    }
+
+    /** The patient a clinician chose on the picker, kept on the authorization for every refresh too. */
+    private static void addChosenPatient(JwtEncodingContext context) {
+        Object chosen = context.getAuthorization() == null
+                ? null
+                : context.getAuthorization().getAttribute(PatientPicker.CHOSEN_PATIENT_ATTRIBUTE);
+        if (!(chosen instanceof String patient)) {
+            throw new OAuth2AuthenticationException(
+                    new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "No patient was chosen for launch/patient", null));
+        }
+        context.getClaims().claim(PATIENT_CLAIM, patient);
     }
 
     private static void copy(java.util.Map<String, Object> claims, String name, JwtEncodingContext context) {

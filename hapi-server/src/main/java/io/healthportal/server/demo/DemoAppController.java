@@ -36,6 +36,7 @@ class DemoAppController {
 
     static final String PATH = "/demo-app";
     private static final String SCOPE = "openid fhirUser launch/patient patient/Patient.rs patient/Observation.rs";
+    private static final String EHR_SCOPE = "openid fhirUser launch patient/Patient.rs patient/Observation.rs";
     private static final String VERIFIER = "demo-app.verifier";
     private static final String STATE = "demo-app.state";
 
@@ -60,8 +61,25 @@ class DemoAppController {
         return "demo-app";
     }
 
+    static String launchUrl(String issuer) {
+        return issuer + PATH + "/launch";
+    }
+
+    /**
+     * Starts sign-in: on its own (standalone launch), or from an EHR, which opens this URL with {@code iss}
+     * and {@code launch}; the app then asks for the {@code launch} scope and passes the value on.
+     */
     @GetMapping(PATH + "/launch")
-    String launch(HttpSession session) {
+    String launch(
+            HttpSession session,
+            Model model,
+            @RequestParam(name = "iss", required = false) String iss,
+            @RequestParam(name = "launch", required = false) String ehrLaunch) {
+        if (ehrLaunch != null && !fhirBase.equals(iss)) {
+            // An app only follows a launch to the FHIR server it knows.
+            model.addAttribute("problem", "This launch came from a FHIR server the app does not know.");
+            return "demo-app";
+        }
         String verifier = randomValue();
         String state = randomValue();
         session.setAttribute(VERIFIER, verifier);
@@ -70,7 +88,10 @@ class DemoAppController {
         request.put("response_type", "code");
         request.put("client_id", DemoLogins.DEMO_APP);
         request.put("redirect_uri", redirectUri(issuer));
-        request.put("scope", SCOPE);
+        request.put("scope", ehrLaunch == null ? SCOPE : EHR_SCOPE);
+        if (ehrLaunch != null) {
+            request.put("launch", ehrLaunch);
+        }
         request.put("state", state);
         request.put("aud", fhirBase);
         request.put("code_challenge", challenge(verifier));

@@ -47,6 +47,7 @@ class DemoDataConfig {
                 users,
                 clients,
                 DemoAppController.redirectUri(portal.issuerUrl()),
+                DemoAppController.launchUrl(portal.issuerUrl()),
                 properties.ingestClientJwksUri());
     }
 }

@@ -46,6 +46,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "openid",
             "fhirUser",
             "launch/patient",
+            "launch",
             "patient/*.rs",
             "patient/Patient.rs",
             "patient/Observation.rs",
@@ -68,6 +69,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "system/Provenance.crus");
 
     private final String demoAppRedirectUri;
+    private final String demoAppLaunchUrl;
     private final URI ingestClientJwksUri;
 
     DemoLogins(
@@ -75,11 +77,13 @@ class DemoLogins implements ApplicationRunner, Ordered {
             PortalUsers users,
             ClientRegistrations clients,
             String demoAppRedirectUri,
+            String demoAppLaunchUrl,
             URI ingestClientJwksUri) {
         this.daoRegistry = daoRegistry;
         this.users = users;
         this.clients = clients;
         this.demoAppRedirectUri = demoAppRedirectUri;
+        this.demoAppLaunchUrl = demoAppLaunchUrl;
         this.ingestClientJwksUri = ingestClientJwksUri;
     }
 
@@ -105,7 +109,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
                         name(practitioner.getNameFirstRep()));
             }
         }
-        clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, DEMO_APP_SCOPES);
+        clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, demoAppLaunchUrl, DEMO_APP_SCOPES);
         clients.registerBackendService(INGEST_CLIENT, "ingest-adapters", ingestClientJwksUri, INGEST_SCOPES);
         log.warn(
                 "Demo logins provisioned for {} people, the public client '{}' and the Backend Services client"

@@ -29,6 +29,7 @@ class FhirSecurityConfig {
     FhirSecurityInterceptors fhirSecurityInterceptors(SmartEndpoints endpoints) {
         return new FhirSecurityInterceptors(List.of(
                 new SmartSearchNarrowingInterceptor(),
+                new CategoryScopeInterceptor(),
                 new SmartAuthorizationInterceptor(),
                 new SmartCapabilitiesInterceptor(endpoints)));
     }

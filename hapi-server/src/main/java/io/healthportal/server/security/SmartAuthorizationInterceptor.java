@@ -34,7 +34,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * claim. A {@code _revinclude} or {@code _has} naming a type the effective grant cannot read is refused
  * up front, so the answer does not depend on whether such resources exist.
  *
- * <p>Not yet covered (issue 3): granular {@code ?category=} scopes grant nothing; the clinician's care
+ * <p>Granular {@code ?category=} scopes on Observation and Condition read the type here; {@link
+ * CategoryScopeInterceptor} narrows searches to their categories and hides everything else.
+ *
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}; the clinician's care
  * relationship of item 14; chained parameters into a type outside the grant ({@code
  * Appointment?reason-reference:Condition.code=...}) are not refused; PATCH by patient and role-limited
  * tokens, operations other than {@code $everything} on the patient's own record, and Bulk export need a
@@ -172,11 +175,19 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         IAuthRuleBuilder rules = new RuleBuilder();
         IdType patient = grant.patient().map(id -> new IdType("Patient", id)).orElse(null);
         for (SmartScope scope : grant.scopes()) {
-            if (scope.query() != null) {
-                continue; // granular scopes are not enforced yet, so they grant nothing
-            }
             String name = scope.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + scope.resourceType();
             boolean inCompartment = scope.context() == Context.PATIENT;
+            if (scope.query() != null) {
+                // A granular category scope reads the type; CategoryScopeInterceptor then hides every
+                // resource outside its categories. Any other granular scope, or writing, grants nothing.
+                if (!scope.categories().isEmpty()
+                        && (scope.permissions().contains(Permission.READ)
+                                || scope.permissions().contains(Permission.SEARCH))) {
+                    rules = limit(target(rules.allow(name + " read by category").read(), scope), inCompartment, patient)
+                            .andThen();
+                }
+                continue;
+            }
             if (scope.permissions().contains(Permission.READ)
                     || scope.permissions().contains(Permission.SEARCH)) {
                 rules = limit(target(rules.allow(name + " read").read(), scope), inCompartment, patient)

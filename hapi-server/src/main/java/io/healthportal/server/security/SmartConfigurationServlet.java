@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code /fhir/.well-known/smart-configuration}: SMART App Launch 2.2 discovery, listing only what this
@@ -33,7 +34,7 @@ class SmartConfigurationServlet extends HttpServlet {
             "permission-v1",
             "permission-v2");
 
-    static final List<String> SCOPES = List.of(
+    private static final List<String> BROAD_SCOPES = List.of(
             "openid",
             "fhirUser",
             "launch",
@@ -48,6 +49,16 @@ class SmartConfigurationServlet extends HttpServlet {
             "system/*.cruds",
             "system/*.rs",
             "system/*.read");
+
+    /** The broad scopes, then each granular category scope a consent page offers, for patient and user. */
+    static final List<String> SCOPES = Stream.concat(
+                    BROAD_SCOPES.stream(),
+                    SmartScope.CATEGORY_TYPES.stream()
+                            .sorted()
+                            .flatMap(type -> Stream.of("patient/", "user/")
+                                    .flatMap(context -> ScopeCategories.of(type).stream()
+                                            .map(category -> category.narrow(context + type + ".rs")))))
+            .toList();
 
     private final transient byte[] body;
 

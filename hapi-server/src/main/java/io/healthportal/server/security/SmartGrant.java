@@ -3,8 +3,10 @@ package io.healthportal.server.security;
 import io.healthportal.server.security.SmartScope.Context;
 import io.healthportal.server.security.SmartScope.Permission;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one access token grants: its resource scopes and, for patient scopes, the patient whose
@@ -56,7 +58,25 @@ record SmartGrant(List<SmartScope> scopes, String patientId, boolean roleLimited
                         ? scope.coversAllTypes()
                                 && scope.query() == null
                                 && scope.permissions().contains(permission)
-                        : scope.grants(type, permission));
+                        : scope.reaches(type, permission));
+    }
+
+    /**
+     * The categories ({@code system|code}) a {@code type} resource must carry one of to be read under
+     * this grant: empty when some scope reads every resource of the type, so there is no limit; the
+     * union of the granular scopes' categories otherwise (possibly none: nothing of the type is readable).
+     */
+    Optional<Set<String>> categoryLimit(String type) {
+        boolean unlimited = scopes.stream()
+                .anyMatch(scope -> scope.grants(type, Permission.READ) || scope.grants(type, Permission.SEARCH));
+        if (unlimited) {
+            return Optional.empty();
+        }
+        Set<String> categories = new LinkedHashSet<>();
+        scopes.stream()
+                .filter(scope -> scope.reaches(type, Permission.READ) || scope.reaches(type, Permission.SEARCH))
+                .forEach(scope -> categories.addAll(scope.categories()));
+        return Optional.of(categories);
     }
 
     /** Every permission on every type, outside any patient compartment: a system or user {@code *.cruds}. */

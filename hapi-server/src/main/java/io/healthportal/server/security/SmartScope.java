@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  *     what the client system may see
  * @param resourceType a FHIR resource type, or {@code *} for every type
  * @param permissions what the scope allows on that type
- * @param query a granular v2 restriction such as {@code category=laboratory}, or null
+ * @param query a granular v2 restriction such as {@code
+ *     category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory}, or null. Only
+ *     {@code category} on Observation and Condition is enforced ({@link #categories()}); a scope with
+ *     any other query grants nothing.
  */
 public record SmartScope(Context context, String resourceType, Set<Permission> permissions, String query) {
 
@@ -46,6 +49,11 @@ public record SmartScope(Context context, String resourceType, Set<Permission> p
     private static final Pattern SYNTAX =
             Pattern.compile("(patient|user|system)/(\\*|[A-Z][A-Za-z]+)\\.([a-z*]+)(?:\\?(.+))?");
     private static final String ALL_TYPES = "*";
+
+    /** The types whose granular {@code ?category=} scopes SMART 2.2 asks servers to support. */
+    public static final Set<String> CATEGORY_TYPES = Set.of("Observation", "Condition");
+
+    private static final Pattern CATEGORY_QUERY = Pattern.compile("category=([^&=]+)");
 
     public SmartScope {
         permissions = Set.copyOf(permissions);
@@ -109,5 +117,40 @@ public record SmartScope(Context context, String resourceType, Set<Permission> p
     /** Whether this scope grants {@code permission} on {@code type} without a granular restriction. */
     public boolean grants(String type, Permission permission) {
         return query == null && appliesTo(type) && permissions.contains(permission);
+    }
+
+    /**
+     * Whether this scope grants {@code permission} on some {@code type} resources: every one, or those in
+     * the categories of an enforced granular scope. Granular scopes grant reads and searches only.
+     */
+    public boolean reaches(String type, Permission permission) {
+        if (query == null) {
+            return grants(type, permission);
+        }
+        return !categories().isEmpty()
+                && resourceType.equals(type)
+                && (permission == Permission.READ || permission == Permission.SEARCH)
+                && permissions.contains(permission);
+    }
+
+    /**
+     * The categories of an enforced granular scope as FHIR token values ({@code system|code}), any of
+     * which a resource may carry; empty for a scope without a query or with one this server does not
+     * enforce (another parameter, another type, a code without its system).
+     */
+    public List<String> categories() {
+        if (query == null || !CATEGORY_TYPES.contains(resourceType)) {
+            return List.of();
+        }
+        Matcher matcher = CATEGORY_QUERY.matcher(query);
+        if (!matcher.matches()) {
+            return List.of();
+        }
+        List<String> tokens = List.of(matcher.group(1).split(",", -1));
+        boolean allSystemAndCode = tokens.stream().allMatch(token -> {
+            int bar = token.indexOf('|');
+            return bar > 0 && bar < token.length() - 1 && token.indexOf('|', bar + 1) < 0;
+        });
+        return allSystemAndCode ? tokens : List.of();
     }
 }

@@ -101,4 +101,21 @@ class SmartGrantTest {
         request.setResourceName(type);
         return request;
     }
+
+    @Test
+    void categoryScopesLimitTheirTypeToTheirCategoriesUnlessABroaderScopeReadsIt() {
+        String lab = "http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
+        String vitals = "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
+        SmartGrant granular = SmartGrant.of(
+                "patient/Observation.rs?category=" + lab + " patient/Observation.rs?category=" + vitals, "1");
+
+        assertThat(granular.categoryLimit("Observation")).contains(java.util.Set.of(lab, vitals));
+        assertThat(granular.allows("Observation", Permission.SEARCH)).isTrue();
+        assertThat(granular.allows("Observation", Permission.CREATE)).isFalse();
+        assertThat(SmartGrant.of("patient/Observation.rs?category=" + lab + " patient/Observation.rs", "1")
+                        .categoryLimit("Observation"))
+                .isEmpty();
+        assertThat(SmartGrant.of("patient/Patient.rs", "1").categoryLimit("Observation"))
+                .contains(java.util.Set.of());
+    }
 }

@@ -78,4 +78,57 @@ class SmartScopeTest {
                 .extracting(SmartScope::resourceType)
                 .containsExactly("Patient");
     }
+
+    private static final String LAB = "http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
+
+    @Test
+    void aCategoryScopeOnObservationReadsAndSearchesThoseCategoriesOnly() {
+        SmartScope scope =
+                SmartScope.parse("patient/Observation.rs?category=" + LAB).orElseThrow();
+
+        assertThat(scope.categories()).containsExactly(LAB);
+        assertThat(scope.reaches("Observation", READ)).isTrue();
+        assertThat(scope.reaches("Observation", SEARCH)).isTrue();
+        assertThat(scope.reaches("Condition", READ)).isFalse();
+        assertThat(scope.grants("Observation", READ))
+                .as("not every Observation")
+                .isFalse();
+    }
+
+    @Test
+    void aCategoryScopeNeverWrites() {
+        SmartScope scope = SmartScope.parse("user/Condition.cruds?category="
+                        + "http://terminology.hl7.org/CodeSystem/condition-category|problem-list-item")
+                .orElseThrow();
+
+        assertThat(scope.reaches("Condition", READ)).isTrue();
+        assertThat(scope.reaches("Condition", CREATE)).isFalse();
+        assertThat(scope.reaches("Condition", DELETE)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "patient/Observation.rs?category=laboratory", // a code without its system
+                "patient/Observation.rs?code=http://loinc.org|1234-5", // another parameter
+                "patient/Patient.rs?category=http://example.org|x", // another type
+                "patient/*.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory",
+                "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|"
+            })
+    void otherGranularScopesAreNotEnforcedAndReachNothing(String text) {
+        SmartScope scope = SmartScope.parse(text).orElseThrow();
+
+        assertThat(scope.categories()).isEmpty();
+        assertThat(scope.reaches("Observation", READ)).isFalse();
+        assertThat(scope.reaches("Patient", READ)).isFalse();
+    }
+
+    @Test
+    void severalCategoriesInOneScopeAreAlternatives() {
+        String vitals = "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
+        SmartScope scope = SmartScope.parse("patient/Observation.rs?category=" + LAB + "," + vitals)
+                .orElseThrow();
+
+        assertThat(scope.categories()).containsExactly(LAB, vitals);
+    }
 }

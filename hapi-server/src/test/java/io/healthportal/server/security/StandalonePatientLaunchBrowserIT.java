@@ -125,7 +125,9 @@ class StandalonePatientLaunchBrowserIT extends FhirServerTestBase {
             assertThat(browser.findElement(By.tagName("h1")).getText())
                     .isEqualTo("Allow Records Viewer to use your record?");
             assertThat(browser.findElement(By.tagName("main")).getText()).contains("Signed in as Beatrice Browser");
-            List<WebElement> boxes = browser.findElements(By.cssSelector("input[type=checkbox][name=scope]"));
+            // The top-level boxes; a broad Observation scope also offers its categories, unticked, beneath it.
+            List<WebElement> boxes = browser.findElements(
+                    By.cssSelector("fieldset:not(.narrower) > .choice > input[type=checkbox][name=scope]"));
             assertThat(boxes)
                     .extracting(box -> box.getAttribute("value"))
                     .containsExactlyInAnyOrder(

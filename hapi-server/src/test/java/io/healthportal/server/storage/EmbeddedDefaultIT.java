@@ -80,6 +80,7 @@ class EmbeddedDefaultIT {
                     .as("the demo patient login is linked to a demo patient")
                     .isEqualTo(demoPatient.fhirUserId());
             assertDemoAppShowsTheDemoPatientsRecord(first, demoPatient);
+            assertClinicianOpensTheDemoAppFromTheEhrSimulator(first, demoPatient);
         }
         assertThat(dataDir.resolve("auth/signing-keys.p12"))
                 .as("signing key store created once")
@@ -134,6 +135,43 @@ class EmbeddedDefaultIT {
         assertThat(appPage.body())
                 .contains("Patient/" + user.fhirUserId())
                 .contains(patient.getNameFirstRep().getFamily());
+    }
+
+    /** The README's clinician path: the demo clinician launches the demo app from the EHR simulator. */
+    private static void assertClinicianOpensTheDemoAppFromTheEhrSimulator(
+            ConfigurableApplicationContext context, PortalUser user) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        String base = "http://localhost:" + port;
+        Patient patient = client(context)
+                .read()
+                .resource(Patient.class)
+                .withId(user.fhirUser())
+                .execute();
+        String family = patient.getNameFirstRep().getFamily();
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow(base);
+        assertThat(AuthorizationCodeFlow.location(browser.signIn("clinician", "clinician-demo")))
+                .doesNotContain("error");
+        assertThat(browser.open(base + "/ehr-simulator?q="
+                                + java.net.URLEncoder.encode(family, java.nio.charset.StandardCharsets.UTF_8))
+                        .body())
+                .contains("/ehr-simulator?patient=" + user.fhirUserId());
+        HttpResponse<String> chosen = browser.open(base + "/ehr-simulator?patient=" + user.fhirUserId());
+        assertThat(chosen.body()).contains("value=\"demo-app\"");
+        HttpResponse<String> toApp = browser.submit(
+                chosen,
+                "/ehr-simulator/launch",
+                java.util.Map.of("patient", List.of(user.fhirUserId()), "app", List.of("demo-app")));
+        assertThat(AuthorizationCodeFlow.location(toApp)).startsWith(base + "/demo-app/launch?iss=");
+        HttpResponse<String> toAuthorize = browser.follow(toApp);
+        assertThat(AuthorizationCodeFlow.location(toAuthorize))
+                .contains("/oauth2/authorize?")
+                .contains("launch=");
+        HttpResponse<String> consentPage = browser.follow(browser.follow(toAuthorize));
+        HttpResponse<String> callback =
+                browser.consent(consentPage, List.of("launch", "patient/Patient.rs", "patient/Observation.rs"));
+        HttpResponse<String> appPage = browser.follow(callback);
+        assertThat(appPage.statusCode()).isEqualTo(200);
+        assertThat(appPage.body()).contains("Patient/" + user.fhirUserId()).contains(family);
     }
 
     /**

@@ -108,6 +108,20 @@ public final class AuthorizationCodeFlow {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /**
+     * Posts a form of a page the server rendered (its CSRF token included) to {@code url}, a path on this
+     * server; {@code fields} may repeat a name through a list value.
+     */
+    public HttpResponse<String> submit(HttpResponse<String> page, String path, Map<String, List<String>> fields) {
+        StringBuilder body = new StringBuilder("_csrf=").append(encode(csrf(page.body())));
+        fields.forEach((name, values) -> values.forEach(
+                value -> body.append('&').append(encode(name)).append('=').append(encode(value))));
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
     /** Exchanges a code at the token endpoint as a public client. */
     public HttpResponse<String> exchange(String clientId, String redirectUri, String code, String codeVerifier) {
         Map<String, String> parameters = new LinkedHashMap<>();
