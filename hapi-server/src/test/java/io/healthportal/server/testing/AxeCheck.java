@@ -3,8 +3,6 @@ package io.healthportal.server.testing;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +10,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
 /**
- * Runs axe-core (Deque's accessibility engine, MPL-2.0, {@code src/test/resources/axe-core/}, unchanged
- * from its npm package: Maven Central serves no axe-core webjar here) in the page a browser shows, and
- * measures what the page weighed.
+ * Runs axe-core (Deque's accessibility engine, fetched from npm by {@link AxeCoreScript}) in the page a
+ * browser shows, and measures what the page weighed.
  */
 public final class AxeCheck {
 
@@ -38,15 +35,13 @@ public final class AxeCheck {
         }
     }
 
-    private static final String AXE_SOURCE = load();
-
     private AxeCheck() {}
 
     /** Every violation axe finds in the page {@code browser} shows now. */
     public static List<Violation> violations(WebDriver browser) {
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         JavascriptExecutor script = (JavascriptExecutor) browser;
-        script.executeScript(AXE_SOURCE);
+        script.executeScript(AxeCoreScript.source());
         String json = (String) script.executeAsyncScript(RUN);
         try {
             return new ObjectMapper().readValue(json, new TypeReference<List<Violation>>() {});
@@ -73,16 +68,5 @@ public final class AxeCheck {
         return (Map<String, Long>) ((JavascriptExecutor) browser)
                 .executeScript("return {scripts: document.scripts.length, handlers: [...document.querySelectorAll('*')]"
                         + ".filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length};");
-    }
-
-    private static String load() {
-        try (InputStream in = AxeCheck.class.getResourceAsStream("/axe-core/axe.min.js")) {
-            if (in == null) {
-                throw new IllegalStateException("axe-core/axe.min.js is missing from the test resources");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
