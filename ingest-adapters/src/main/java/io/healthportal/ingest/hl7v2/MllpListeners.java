@@ -40,13 +40,15 @@ public class MllpListeners implements SmartLifecycle {
 
     private final IngestProperties properties;
     private final Hl7v2Intake intake;
+    private final MllpTls tls;
     private final Map<String, ServerSocket> sockets = new ConcurrentHashMap<>();
     private ExecutorService connections;
     private volatile boolean running;
 
-    MllpListeners(IngestProperties properties, Hl7v2Intake intake) {
+    MllpListeners(IngestProperties properties, Hl7v2Intake intake, MllpTls tls) {
         this.properties = properties;
         this.intake = intake;
+        this.tls = tls;
     }
 
     /** The port a partner's listener is bound to (useful when it was configured as 0). */
@@ -71,16 +73,17 @@ public class MllpListeners implements SmartLifecycle {
         for (PartnerProperties partner : mllpPartners) {
             try {
                 SourceAllowlist allowlist = new SourceAllowlist(partner.mllpAllowedSources());
-                ServerSocket socket = new ServerSocket();
+                ServerSocket socket = tls.serverSocket(partner);
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(partner.bindAddress()), partner.mllpPort()));
                 sockets.put(partner.id(), socket);
                 connections.execute(() -> acceptLoop(partner, allowlist, socket));
                 log.info(
-                        "MLLP listener for partner {} on {}:{}",
+                        "MLLP listener for partner {} on {}:{}{}",
                         partner.id(),
                         partner.bindAddress(),
-                        socket.getLocalPort());
+                        socket.getLocalPort(),
+                        tls.enabled(partner.id()) ? " (TLS)" : "");
             } catch (IOException e) {
                 stop();
                 throw new IllegalStateException(

@@ -51,12 +51,13 @@ class MllpListenersTest {
 
     private MllpListeners start(PartnerProperties partner) {
         IngestProperties properties = TestPartners.properties(TestPartners.quickRetry(), List.of(partner));
-        MllpListeners started = new MllpListeners(properties, intake);
+        MllpListeners started = new MllpListeners(properties, intake, MllpTls.none());
         started.start();
         return started;
     }
 
-    private static PartnerProperties partner(String id, List<String> allowed) {
+    /** A partner with a listener on a free port, as the MLLP tests need it. */
+    static PartnerProperties partner(String id, List<String> allowed) {
         return new PartnerProperties(
                 id,
                 Hl7v2FormatTest.LAB.format(),
