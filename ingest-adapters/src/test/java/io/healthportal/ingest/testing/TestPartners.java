@@ -1,5 +1,6 @@
 package io.healthportal.ingest.testing;
 
+import io.healthportal.ingest.config.HtmlReportLayout;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.config.IngestProperties.CsvColumns;
 import io.healthportal.ingest.config.IngestProperties.CsvLayout;
@@ -14,6 +15,19 @@ import java.util.List;
 
 /** Partner configuration for tests that build their objects without Spring. */
 public final class TestPartners {
+
+    /** Where {@link LabReportPages} puts things: the demo partner {@code demo-portal}'s layout too. */
+    public static final HtmlReportLayout HTML_LAYOUT = new HtmlReportLayout(
+            "#patient .nhs-number",
+            "#patient .mrn",
+            ".accession",
+            ".report-name",
+            "time.collected",
+            "time.reported",
+            "dd/MM/yyyy HH:mm",
+            "table.results",
+            "http://loinc.org",
+            new HtmlReportLayout.Columns("Test", "Code", "Result", "Units", "Reference range", "Flag"));
 
     /** A UK lab sending HL7 v2 in UTF-8, times in Europe/London. */
     public static final PartnerProperties LAB = new PartnerProperties(
@@ -90,6 +104,25 @@ public final class TestPartners {
                             "Unit",
                             "Days",
                             "Dispensed")));
+
+    /** A lab publishing HTML result pages laid out as {@link LabReportPages} renders them. */
+    public static final PartnerProperties HTML_LAB = new PartnerProperties(
+            "lab-portal",
+            PayloadFormat.HTML,
+            new IdentifierSystems(
+                    "https://lab-portal.example/Id/mrn",
+                    "https://lab-portal.example/Id/accession",
+                    "https://lab-portal.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            HTML_LAYOUT,
+            null,
+            null,
+            null);
 
     private TestPartners() {}
 
