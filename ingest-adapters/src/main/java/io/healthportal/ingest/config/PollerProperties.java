@@ -13,6 +13,8 @@ import java.time.Duration;
  *
  * @param baseUrl the partner's base URL; paths below resolve against it
  * @param interval the wait between two runs (default 15 minutes)
+ * @param scheduled whether runs start on their own every {@code interval} (default true); when false a
+ *     run happens only when asked for ({@code Pollers.runOnce})
  * @param username the login name (portal form, or HTTP Basic for an API)
  * @param password the password
  * @param bearerToken an API's bearer token (instead of a username and password)
@@ -22,11 +24,16 @@ import java.time.Duration;
 public record PollerProperties(
         @NotNull URI baseUrl,
         Duration interval,
+        Boolean scheduled,
         String username,
         String password,
         String bearerToken,
         @Valid HtmlPortal portal,
         @Valid RestApi api) {
+
+    public boolean runsOnSchedule() {
+        return scheduled == null || scheduled;
+    }
 
     public Duration runEvery() {
         return interval == null ? Duration.ofMinutes(15) : interval;
