@@ -117,7 +117,7 @@ final class CcdaDatatypes {
         concept.addCoding(new Coding(system(system), code, attr(cd, "displayName")));
     }
 
-    /** A PQ as a Quantity; its unit is UCUM by definition (the CDA default unit {@code 1} included). */
+    /** A PQ as a Quantity, its unit coded as UCUM when it is UCUM ({@link UcumUnits}). */
     static <Q extends Quantity> Q quantity(Q quantity, Element pq) throws MappingException {
         String value = attr(pq, "value");
         if (value == null) {
@@ -130,7 +130,10 @@ final class CcdaDatatypes {
         }
         String unit = attr(pq, "unit");
         if (unit != null) {
-            quantity.setUnit(unit).setSystem(UCUM).setCode(unit);
+            quantity.setUnit(unit);
+            if (UcumUnits.isUcum(unit)) {
+                quantity.setSystem(UCUM).setCode(unit);
+            }
         }
         return quantity;
     }
