@@ -87,7 +87,7 @@ final class CcdaPatientMapping {
             children(name, "prefix").forEach(p -> human.addPrefix(CcdaXml.text(p)));
             children(name, "suffix").forEach(s -> human.addSuffix(CcdaXml.text(s)));
             if ("L".equals(attr(name, "use"))) {
-                human.setUse(HumanName.NameUse.OFFICIAL);
+                human.setUse(HumanName.NameUse.USUAL);
             }
             if (human.hasFamily() || human.hasGiven()) {
                 patient.addName(human);
