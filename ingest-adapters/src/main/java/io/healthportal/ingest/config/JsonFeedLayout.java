@@ -42,6 +42,8 @@ public record JsonFeedLayout(
      * @param serviceType the kind of appointment or encounter, as text
      * @param practitioner the practitioner's name (as a display)
      * @param location the location's name (as a display)
+     * @param encounterClass the encounter's class as a v3 ActCode ({@code AMB}, {@code IMP}, {@code EMER},
+     *     {@code VR}, {@code HH}); ambulatory when not set or empty
      */
     public record Fields(
             @NotBlank String id,
@@ -54,5 +56,6 @@ public record JsonFeedLayout(
             String description,
             String serviceType,
             String practitioner,
-            String location) {}
+            String location,
+            String encounterClass) {}
 }

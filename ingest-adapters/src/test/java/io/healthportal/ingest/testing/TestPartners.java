@@ -7,6 +7,7 @@ import io.healthportal.ingest.config.IngestProperties.CsvLayout;
 import io.healthportal.ingest.config.IngestProperties.IdentifierSystems;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
+import io.healthportal.ingest.config.JsonFeedLayout;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,6 +122,78 @@ public final class TestPartners {
             null,
             HTML_LAYOUT,
             null,
+            null,
+            null);
+
+    /** A clinic system's appointment feed: pages of items under {@code /appointments}, its own status words. */
+    public static final PartnerProperties JSON_CLINIC = new PartnerProperties(
+            "clinic-json",
+            PayloadFormat.JSON,
+            new IdentifierSystems(
+                    "https://clinic-json.example/Id/patient",
+                    "https://clinic-json.example/Id/order",
+                    "https://clinic-json.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JsonFeedLayout(
+                    JsonFeedLayout.FeedResource.APPOINTMENT,
+                    "/appointments",
+                    "https://clinic-json.example/Id/appointment",
+                    java.util.Map.of("booked", "CONFIRMED", "cancelled", "CANCELLED", "noshow", "DNA"),
+                    new JsonFeedLayout.Fields(
+                            "/ref",
+                            "/patient/nhsNumber",
+                            "/patient/hospitalNumber",
+                            "/state",
+                            "/slot/start",
+                            "/slot/end",
+                            "/lastModified",
+                            "/notes",
+                            "/clinic",
+                            "/clinician/name",
+                            "/site",
+                            null)),
+            null,
+            null);
+
+    /** A clinic system's encounter feed: one encounter a payload. */
+    public static final PartnerProperties JSON_ENCOUNTERS = new PartnerProperties(
+            "clinic-encounters",
+            PayloadFormat.JSON,
+            new IdentifierSystems(
+                    "https://clinic-json.example/Id/patient",
+                    "https://clinic-json.example/Id/order",
+                    "https://clinic-json.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JsonFeedLayout(
+                    JsonFeedLayout.FeedResource.ENCOUNTER,
+                    null,
+                    "https://clinic-json.example/Id/visit",
+                    null,
+                    new JsonFeedLayout.Fields(
+                            "/id",
+                            "/nhs",
+                            null,
+                            "/status",
+                            "/started",
+                            "/ended",
+                            "/updated",
+                            "/reason",
+                            "/service",
+                            null,
+                            "/ward",
+                            "/class")),
             null,
             null);
 
