@@ -35,6 +35,10 @@ public abstract class IngestAppTestBase {
 
     protected static final String PARTNER_PORTAL_USERNAME = "ingest-poller";
     protected static final String PARTNER_PORTAL_PASSWORD = "poller-test-secret";
+    /** Where a test starts its fake REST API of partner {@code demo-clinic}, and the token it expects. */
+    protected static final int PARTNER_API_PORT = FreePort.find();
+
+    protected static final String PARTNER_API_TOKEN = "clinic-api-test-token";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -51,6 +55,8 @@ public abstract class IngestAppTestBase {
         registry.add("INGEST_DEMO_PORTAL_URL", () -> "http://127.0.0.1:" + PARTNER_PORTAL_PORT);
         registry.add("INGEST_DEMO_PORTAL_USERNAME", () -> PARTNER_PORTAL_USERNAME);
         registry.add("INGEST_DEMO_PORTAL_PASSWORD", () -> PARTNER_PORTAL_PASSWORD);
+        registry.add("INGEST_DEMO_CLINIC_API_URL", () -> "http://127.0.0.1:" + PARTNER_API_PORT);
+        registry.add("INGEST_DEMO_CLINIC_API_TOKEN", () -> PARTNER_API_TOKEN);
         // The postgres profile expects a mounted client key; the tests make one in their data directory.
         registry.add("portal.ingest.auth.create-key-if-missing", () -> true);
         registry.add("portal.ingest.retry.initial-backoff", () -> "100ms");
