@@ -120,6 +120,34 @@ class CcdaFormatTest {
     }
 
     @Test
+    void reportsTheSectionsItDoesNotMapWithoutTheirContent() throws Exception {
+        CcdaFormat.Conversion conversion = format.convert(
+                Corpus.read(CCD_1).getBytes(StandardCharsets.UTF_8),
+                new SourceMessage(GP, RECEIPT, Instant.parse("2026-10-27T10:00:00Z")));
+
+        // Family history, immunizations, plan of treatment, social history, encounters, payers, advance
+        // directives, functional status, procedures, medical equipment.
+        assertThat(conversion.unmapped())
+                .contains(
+                        "section LOINC 10157-6",
+                        "section LOINC 11369-6",
+                        "section LOINC 18776-5",
+                        "section LOINC 29762-2",
+                        "section LOINC 46240-8",
+                        "section LOINC 48768-6",
+                        "section LOINC 42348-3",
+                        "section LOINC 47420-5",
+                        "section LOINC 47519-4",
+                        "section LOINC 46264-8")
+                .doesNotContain(
+                        "section LOINC 11450-4",
+                        "section LOINC 48765-2",
+                        "section LOINC 10160-0",
+                        "section LOINC 30954-2",
+                        "section LOINC 8716-3");
+    }
+
+    @Test
     void everyCorpusDocumentMapsAndEveryResourcePassesR4Validation() throws Exception {
         List<Path> documents = documents();
         assertThat(documents).hasSizeGreaterThanOrEqualTo(12);
