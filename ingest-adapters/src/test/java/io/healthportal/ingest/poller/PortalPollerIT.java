@@ -1,13 +1,18 @@
 package io.healthportal.ingest.poller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.healthportal.ingest.IngestAppTestBase;
+import io.healthportal.ingest.config.IngestProperties;
+import io.healthportal.ingest.config.PollerProperties;
 import io.healthportal.ingest.html.HtmlReportFormat;
+import io.healthportal.ingest.intake.Receipts;
 import io.healthportal.ingest.poller.Pollers.Outcome;
 import io.healthportal.ingest.poller.Pollers.PollReport;
 import io.healthportal.ingest.testing.FakePartnerPortal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +44,12 @@ class PortalPollerIT extends IngestAppTestBase {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    IngestProperties properties;
+
+    @Autowired
+    Receipts receipts;
 
     private FakePartnerPortal portal;
 
@@ -132,6 +143,30 @@ class PortalPollerIT extends IngestAppTestBase {
                 jdbc.queryForMap("SELECT error_code, reason FROM dead_letter WHERE receipt_id = ?", changedReceipt);
         assertThat(letter.get("error_code")).isEqualTo(HtmlReportFormat.LAYOUT_CHANGED);
         assertThat((String) letter.get("reason")).startsWith("layout-changed:").doesNotContain(NHS_NUMBER);
+    }
+
+    @Test
+    void aRefusedLoginStopsTheRunBeforeAnyResultIsPulled() {
+        portal.addResult("ACC-LOGIN-1", NHS_NUMBER);
+        PollerProperties configured = properties.partner(PARTNER).orElseThrow().poller();
+        PollerProperties wrongPassword = new PollerProperties(
+                configured.baseUrl(),
+                configured.interval(),
+                false,
+                configured.username(),
+                "not-the-password",
+                null,
+                configured.portal(),
+                null);
+        PollRun run = new PollRun(
+                properties.partner(PARTNER).orElseThrow(), "test-runner", positions, receipts, Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> new HtmlPortalPoller(wrongPassword, StandardCharsets.UTF_8).pull(run))
+                .isInstanceOfSatisfying(
+                        PollFailure.class, e -> assertThat(e.code()).isEqualTo("INGEST-POLL-LOGIN-FAILED"));
+        assertThat(portal.refusedLogins()).isEqualTo(1);
+        assertThat(portal.gets(FakePartnerPortal.resultPath("ACC-LOGIN-1"))).isZero();
+        assertThat(run.accepted()).isZero();
     }
 
     @Test
