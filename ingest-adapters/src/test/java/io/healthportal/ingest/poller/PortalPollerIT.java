@@ -12,6 +12,7 @@ import io.healthportal.ingest.intake.Receipts;
 import io.healthportal.ingest.poller.Pollers.Outcome;
 import io.healthportal.ingest.poller.Pollers.PollReport;
 import io.healthportal.ingest.testing.FakePartnerPortal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Partner {@code demo-portal}'s poller against a fake portal started by the test: CSRF form login with a
- * session cookie, three pages of results, a run that stops at a failing result page and a next run (a
- * fresh login, as after a restart) that resumes after the last result it handed over, and a result page
- * in a changed layout that is dead-lettered {@code layout-changed}. Pulled pages go through the real
- * intake, broker and HTML format to the scripted FHIR endpoint.
+ * session cookie, three pages of results, a run that stops at a failing result page and a new runner (as
+ * after a restart: fresh login, only the database to go on) that resumes after the last result handed
+ * over, and a result page in a changed layout that is dead-lettered {@code layout-changed}. Pulled pages
+ * go through the real intake, broker and HTML format to the scripted FHIR endpoint.
  */
 class PortalPollerIT extends IngestAppTestBase {
 
@@ -81,7 +82,9 @@ class PortalPollerIT extends IngestAppTestBase {
         assertThat(first.accepted()).isEqualTo(4);
         assertThat(pollers.lastError(PARTNER)).get().asString().startsWith("INGEST-POLL-HTTP");
 
-        PollReport second = pollers.runOnce(PARTNER);
+        // A restart: a new runner (another holder name, nothing in memory) with only the database to go on.
+        Pollers restarted = new Pollers(properties, positions, receipts, new SimpleMeterRegistry());
+        PollReport second = restarted.runOnce(PARTNER);
 
         assertThat(second.outcome()).isEqualTo(Outcome.COMPLETED);
         assertThat(second.accepted()).isEqualTo(5);
