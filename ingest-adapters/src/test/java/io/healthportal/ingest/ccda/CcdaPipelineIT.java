@@ -4,34 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.healthportal.ingest.IngestAppTestBase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.healthportal.ingest.intake.Receipts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** A C-CDA document of the demo GP posted over HTTP, through the broker, to the FHIR endpoint. */
+/** A C-CDA document of the demo GP accepted by the intake, through the broker and the format, to the FHIR endpoint. */
 class CcdaPipelineIT extends IngestAppTestBase {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @LocalServerPort
-    int port;
+    @Autowired
+    Receipts receipts;
 
     @Autowired
     JdbcTemplate jdbc;
 
     @Test
-    void aPostedDocumentIsWrittenWithItsResultsAndADoctypeIsDeadLettered() throws Exception {
+    void anAcceptedDocumentIsWrittenWithItsResultsAndADoctypeIsDeadLettered() throws Exception {
         String organizer = UUID.randomUUID().toString();
         String section = """
                 <section>
@@ -79,18 +72,10 @@ class CcdaPipelineIT extends IngestAppTestBase {
         assertThat((String) letter.get("reason")).contains("DOCTYPE");
     }
 
-    private UUID post(String document) throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/demo-gp"))
-                        .header("Content-Type", "application/xml")
-                        .POST(HttpRequest.BodyPublishers.ofString(document))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(202);
-        Matcher id =
-                Pattern.compile("\"receiptId\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(response.body());
-        assertThat(id.find()).as(response.body()).isTrue();
-        return UUID.fromString(id.group(1));
+    /** Through the durable intake, as the HTTP intake and the pollers hand payloads over. */
+    private UUID post(String document) {
+        return receipts.accept("demo-gp", "CCDA", "test", "", document.getBytes(StandardCharsets.UTF_8))
+                .receiptId();
     }
 
     private void awaitStatus(UUID receipt, String status) {
