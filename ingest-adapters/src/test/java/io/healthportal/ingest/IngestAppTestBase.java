@@ -34,6 +34,15 @@ public abstract class IngestAppTestBase {
     private static final Path DATA_DIR = temporaryDirectory();
     // Chosen once: a supplier is asked again each time the property is read.
     private static final int BROKER_PORT = FreePort.find();
+    /** Where a test starts its fake portal of partner {@code demo-portal}, whose poller is configured to it. */
+    protected static final int PARTNER_PORTAL_PORT = FreePort.find();
+
+    protected static final String PARTNER_PORTAL_USERNAME = "ingest-poller";
+    protected static final String PARTNER_PORTAL_PASSWORD = "poller-test-secret";
+    /** Where a test starts its fake REST API of partner {@code demo-clinic}, and the token it expects. */
+    protected static final int PARTNER_API_PORT = FreePort.find();
+
+    protected static final String PARTNER_API_TOKEN = "clinic-api-test-token";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -47,6 +56,11 @@ public abstract class IngestAppTestBase {
         // A list element set here would replace the whole partners list: set the placeholder instead.
         registry.add("INGEST_DEMO_LAB_MLLP_PORT", () -> 0);
         registry.add("portal.ingest.fhir-base-url", FHIR::baseUrl);
+        registry.add("INGEST_DEMO_PORTAL_URL", () -> "http://127.0.0.1:" + PARTNER_PORTAL_PORT);
+        registry.add("INGEST_DEMO_PORTAL_USERNAME", () -> PARTNER_PORTAL_USERNAME);
+        registry.add("INGEST_DEMO_PORTAL_PASSWORD", () -> PARTNER_PORTAL_PASSWORD);
+        registry.add("INGEST_DEMO_CLINIC_API_URL", () -> "http://127.0.0.1:" + PARTNER_API_PORT);
+        registry.add("INGEST_DEMO_CLINIC_API_TOKEN", () -> PARTNER_API_TOKEN);
         // The postgres profile expects a mounted client key; the tests make one in their data directory.
         registry.add("portal.ingest.auth.create-key-if-missing", () -> true);
         registry.add("portal.ingest.retry.initial-backoff", () -> "100ms");

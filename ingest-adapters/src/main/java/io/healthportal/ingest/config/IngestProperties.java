@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -94,6 +95,10 @@ public record IngestProperties(
      * @param mllpAllowedSources addresses or CIDR blocks the partner connects from; empty allows any
      * @param charset the character set of the partner's payloads (default UTF-8; many labs send ISO-8859-1)
      * @param csv how the partner's CSV files are read (format {@code CSV} only)
+     * @param html where the partner's HTML lab report pages hold what is mapped (format {@code HTML})
+     * @param json where the partner's JSON appointment or encounter items hold what is mapped ({@code JSON})
+     * @param ccda the OID roots of the partner's C-CDA patient identifiers ({@code CCDA})
+     * @param poller a scheduled pull from the partner's portal or API; none when the partner pushes
      */
     public record PartnerProperties(
             @NotBlank String id,
@@ -104,7 +109,41 @@ public record IngestProperties(
             String mllpBindAddress,
             List<String> mllpAllowedSources,
             Charset charset,
-            @Valid CsvLayout csv) {
+            @Valid CsvLayout csv,
+            @Valid HtmlReportLayout html,
+            @Valid JsonFeedLayout json,
+            @Valid CcdaSettings ccda,
+            @Valid PollerProperties poller) {
+
+        @ConstructorBinding
+        public PartnerProperties {}
+
+        /** A partner of the first formats (HL7 v2, CSV), without the settings the later formats added. */
+        public PartnerProperties(
+                String id,
+                PayloadFormat format,
+                IdentifierSystems identifierSystems,
+                ZoneId timeZone,
+                Integer mllpPort,
+                String mllpBindAddress,
+                List<String> mllpAllowedSources,
+                Charset charset,
+                CsvLayout csv) {
+            this(
+                    id,
+                    format,
+                    identifierSystems,
+                    timeZone,
+                    mllpPort,
+                    mllpBindAddress,
+                    mllpAllowedSources,
+                    charset,
+                    csv,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
 
         public Charset payloadCharset() {
             return charset == null ? StandardCharsets.UTF_8 : charset;
@@ -114,6 +153,11 @@ public record IngestProperties(
         @AssertTrue(message = "a partner of format CSV needs its csv layout")
         public boolean isCsvLayoutGiven() {
             return format != PayloadFormat.CSV || csv != null;
+        }
+
+        @AssertTrue(message = "a partner of format HTML needs its html layout, and one of format JSON its json layout")
+        public boolean isPageLayoutGiven() {
+            return (format != PayloadFormat.HTML || html != null) && (format != PayloadFormat.JSON || json != null);
         }
 
         public String bindAddress() {
@@ -192,6 +236,9 @@ public record IngestProperties(
     /** The payload formats ingest-adapters accepts. */
     public enum PayloadFormat {
         HL7V2,
-        CSV
+        CSV,
+        HTML,
+        JSON,
+        CCDA
     }
 }

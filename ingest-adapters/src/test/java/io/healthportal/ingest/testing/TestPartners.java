@@ -1,11 +1,13 @@
 package io.healthportal.ingest.testing;
 
+import io.healthportal.ingest.config.HtmlReportLayout;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.config.IngestProperties.CsvColumns;
 import io.healthportal.ingest.config.IngestProperties.CsvLayout;
 import io.healthportal.ingest.config.IngestProperties.IdentifierSystems;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
+import io.healthportal.ingest.config.JsonFeedLayout;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,19 @@ import java.util.List;
 
 /** Partner configuration for tests that build their objects without Spring. */
 public final class TestPartners {
+
+    /** Where {@link LabReportPages} puts things: the demo partner {@code demo-portal}'s layout too. */
+    public static final HtmlReportLayout HTML_LAYOUT = new HtmlReportLayout(
+            "#patient .nhs-number",
+            "#patient .mrn",
+            ".accession",
+            ".report-name",
+            "time.collected",
+            "time.reported",
+            "dd/MM/yyyy HH:mm",
+            "table.results",
+            "http://loinc.org",
+            new HtmlReportLayout.Columns("Test", "Code", "Result", "Units", "Reference range", "Flag"));
 
     /** A UK lab sending HL7 v2 in UTF-8, times in Europe/London. */
     public static final PartnerProperties LAB = new PartnerProperties(
@@ -90,6 +105,97 @@ public final class TestPartners {
                             "Unit",
                             "Days",
                             "Dispensed")));
+
+    /** A lab publishing HTML result pages laid out as {@link LabReportPages} renders them. */
+    public static final PartnerProperties HTML_LAB = new PartnerProperties(
+            "lab-portal",
+            PayloadFormat.HTML,
+            new IdentifierSystems(
+                    "https://lab-portal.example/Id/mrn",
+                    "https://lab-portal.example/Id/accession",
+                    "https://lab-portal.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            HTML_LAYOUT,
+            null,
+            null,
+            null);
+
+    /** A clinic system's appointment feed: pages of items under {@code /appointments}, its own status words. */
+    public static final PartnerProperties JSON_CLINIC = new PartnerProperties(
+            "clinic-json",
+            PayloadFormat.JSON,
+            new IdentifierSystems(
+                    "https://clinic-json.example/Id/patient",
+                    "https://clinic-json.example/Id/order",
+                    "https://clinic-json.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JsonFeedLayout(
+                    JsonFeedLayout.FeedResource.APPOINTMENT,
+                    "/appointments",
+                    "https://clinic-json.example/Id/appointment",
+                    java.util.Map.of("booked", "CONFIRMED", "cancelled", "CANCELLED", "noshow", "DNA"),
+                    new JsonFeedLayout.Fields(
+                            "/ref",
+                            "/patient/nhsNumber",
+                            "/patient/hospitalNumber",
+                            "/state",
+                            "/slot/start",
+                            "/slot/end",
+                            "/lastModified",
+                            "/notes",
+                            "/clinic",
+                            "/clinician/name",
+                            "/site",
+                            null)),
+            null,
+            null);
+
+    /** A clinic system's encounter feed: one encounter a payload. */
+    public static final PartnerProperties JSON_ENCOUNTERS = new PartnerProperties(
+            "clinic-encounters",
+            PayloadFormat.JSON,
+            new IdentifierSystems(
+                    "https://clinic-json.example/Id/patient",
+                    "https://clinic-json.example/Id/order",
+                    "https://clinic-json.example/Id/visit"),
+            ZoneId.of("Europe/London"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new JsonFeedLayout(
+                    JsonFeedLayout.FeedResource.ENCOUNTER,
+                    null,
+                    "https://clinic-json.example/Id/visit",
+                    null,
+                    new JsonFeedLayout.Fields(
+                            "/id",
+                            "/nhs",
+                            null,
+                            "/status",
+                            "/started",
+                            "/ended",
+                            "/updated",
+                            "/reason",
+                            "/service",
+                            null,
+                            "/ward",
+                            "/class")),
+            null,
+            null);
 
     private TestPartners() {}
 
