@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 
 /**
  * HL7 v2 datatypes as FHIR datatypes, following the v2-to-FHIR IG's datatype maps
@@ -35,7 +36,15 @@ final class Datatypes {
             Map.entry("UCUM", UCUM),
             Map.entry("I10", "http://hl7.org/fhir/sid/icd-10"),
             Map.entry("ICD10", "http://hl7.org/fhir/sid/icd-10"),
-            Map.entry("READ", "http://read.info/readv2"));
+            Map.entry("READ", "http://read.info/readv2"),
+            // Medicines and vaccines: dm+d (the SNOMED CT UK drug extension, as UK Core names it), NDC,
+            // RxNorm, CVX vaccine and MVX manufacturer codes, NCI Thesaurus (routes in US immunization feeds).
+            Map.entry("DMD", "https://dmd.nhs.uk"),
+            Map.entry("NDC", "http://hl7.org/fhir/sid/ndc"),
+            Map.entry("RXNORM", "http://www.nlm.nih.gov/research/umls/rxnorm"),
+            Map.entry("CVX", "http://hl7.org/fhir/sid/cvx"),
+            Map.entry("MVX", "http://terminology.hl7.org/CodeSystem/MVX"),
+            Map.entry("NCIT", "http://ncithesaurus-stage.nci.nih.gov"));
 
     /**
      * Units commonly sent without a coding system whose text is already valid UCUM (UK lab units
@@ -109,7 +118,39 @@ final class Datatypes {
         if (hl7CodingSystem == null) {
             return null;
         }
+        // HL7 tables (HL7nnnn) keep no system: the validator knows the v2-nnnn code systems, and partners
+        // send local codes under those names (route ADB in table 0162, say), which would not validate.
         return CODING_SYSTEMS.get(hl7CodingSystem.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * XCN as a logical reference to a Practitioner (XCN[Practitioner]): the person's id (XCN-1) as the
+     * identifier, their name as the display. No Practitioner is written: partners' staff ids are not a
+     * shared identity, and a reference by identifier needs no resource to exist. Null when empty.
+     */
+    static Reference practitioner(Fields f, int field, int rep) {
+        String id = f.get(field, rep, 1);
+        HumanName name = new HumanName();
+        if (f.get(field, rep, 2, 1) != null) {
+            name.setFamily(f.get(field, rep, 2, 1));
+        }
+        if (f.get(field, rep, 3) != null) {
+            name.addGiven(f.get(field, rep, 3));
+        }
+        if (f.get(field, rep, 6) != null) {
+            name.addPrefix(f.get(field, rep, 6));
+        }
+        if (id == null && name.isEmpty()) {
+            return null;
+        }
+        Reference reference = new Reference().setType("Practitioner");
+        if (id != null) {
+            reference.setIdentifier(new org.hl7.fhir.r4.model.Identifier().setValue(id));
+        }
+        if (!name.isEmpty()) {
+            reference.setDisplay(name.getNameAsSingleString());
+        }
+        return reference;
     }
 
     /** CWE/CE/CNE: components 1-3 and the alternate 4-6 as two codings, component 9 as text. */
@@ -262,6 +303,18 @@ final class Datatypes {
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new MappingException(
                     "INGEST-HL7-BAD-TIMESTAMP", f.name() + "-" + field + " is not an HL7 v2 timestamp");
+        }
+    }
+
+    /** A timestamp held in one component of a field (a TQ's start, say); null when empty. */
+    static DateTimeType dateTime(Fields f, int field, int rep, int component, ZoneId partnerZone)
+            throws MappingException {
+        try {
+            return Hl7Timestamps.dateTime(f.get(field, rep, component), partnerZone);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new MappingException(
+                    "INGEST-HL7-BAD-TIMESTAMP",
+                    f.name() + "-" + field + "." + component + " is not an HL7 v2 timestamp");
         }
     }
 

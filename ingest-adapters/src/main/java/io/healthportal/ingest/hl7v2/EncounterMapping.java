@@ -14,7 +14,8 @@ import org.hl7.fhir.r4.model.Period;
  * PV1 as Encounter, after the v2-to-FHIR IG's {@code segments/PV1[Encounter]} rows for PV1-2 (class,
  * {@code codesystems/PatientClass[EncounterClass]}), PV1-19 (identifier), PV1-44/45 (period). The
  * status follows the trigger event ({@code messages/ADT_A01}: A01 admit in-progress, A04 registration
- * arrived, A08 update keeps in-progress unless a discharge time is present). No visit number (PV1-19)
+ * arrived, A08 update keeps in-progress unless a discharge time is present; A03 discharge finished, with
+ * period.end from PV1-45, else EVN-6, the event's occurrence). No visit number (PV1-19)
  * means no stable identity, so no Encounter is written.
  */
 final class EncounterMapping {
@@ -25,7 +26,7 @@ final class EncounterMapping {
 
     record MappedEncounter(Encounter encounter, Identifier matchOn) {}
 
-    static MappedEncounter map(Fields pv1, String trigger, PartnerProperties partner, List<String> unmapped)
+    static MappedEncounter map(Fields pv1, Fields evn, String trigger, PartnerProperties partner, List<String> unmapped)
             throws MappingException {
         String visit = pv1.get(19, 1);
         if (visit == null) {
@@ -46,13 +47,17 @@ final class EncounterMapping {
         encounter.setClass_(patientClass);
         DateTimeType admitted = Datatypes.dateTime(pv1, 44, partner.timeZone());
         DateTimeType discharged = Datatypes.dateTime(pv1, 45, partner.timeZone());
+        if (discharged == null && "A03".equals(trigger) && evn != null) {
+            // A discharge without PV1-45: the event's occurrence (EVN-6) is when the patient left.
+            discharged = Datatypes.dateTime(evn, 6, partner.timeZone());
+        }
         if (admitted != null || discharged != null) {
             Period period = new Period();
             period.setStartElement(admitted);
             period.setEndElement(discharged);
             encounter.setPeriod(period);
         }
-        if (discharged != null) {
+        if (discharged != null || "A03".equals(trigger)) {
             encounter.setStatus(Encounter.EncounterStatus.FINISHED);
         } else if ("A04".equals(trigger)) {
             encounter.setStatus(Encounter.EncounterStatus.ARRIVED);

@@ -2,6 +2,7 @@ package io.healthportal.ingest.hl7v2;
 
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.pipeline.MappingException;
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -31,45 +32,9 @@ final class PatientMapping {
 
     static MappedPatient map(Fields pid, PartnerProperties partner, List<String> unmapped) throws MappingException {
         Patient patient = new Patient();
-        Identifier nhs = null;
-        Identifier mrn = null;
-        int firstOther = -1;
-        for (int rep = 0; rep < pid.repetitions(3); rep++) {
-            String value = pid.get(3, rep, 1);
-            if (value == null) {
-                continue;
-            }
-            String authority = pid.get(3, rep, 4, 1);
-            String type = pid.get(3, rep, 5);
-            if ("NH".equals(type) || "NHS".equalsIgnoreCase(authority)) {
-                String digits = NhsNumber.normalise(value);
-                if (digits == null) {
-                    throw new MappingException(
-                            "INGEST-HL7-NHS-NUMBER-INVALID",
-                            "PID-3 repetition " + (rep + 1) + " is marked as an NHS number but fails its check digit");
-                }
-                nhs = new Identifier().setSystem(NhsNumber.SYSTEM).setValue(digits);
-                patient.addIdentifier(nhs);
-            } else if ("MR".equals(type) && mrn == null) {
-                mrn = mrn(value, authority, partner);
-                patient.addIdentifier(mrn);
-            } else if (firstOther < 0) {
-                firstOther = rep;
-            } else {
-                unmapped.add("PID-3(" + (rep + 1) + ") identifier of type " + type);
-            }
-        }
-        if (mrn == null && firstOther >= 0) {
-            mrn = mrn(pid.get(3, firstOther, 1), pid.get(3, firstOther, 4, 1), partner);
-            patient.addIdentifier(mrn);
-        } else if (firstOther >= 0) {
-            unmapped.add("PID-3(" + (firstOther + 1) + ") identifier of type " + pid.get(3, firstOther, 5));
-        }
-        Identifier matchOn = nhs != null ? nhs : mrn;
-        if (matchOn == null) {
-            throw new MappingException(
-                    "INGEST-HL7-NO-PATIENT-ID", "PID-3 holds neither an NHS number nor a medical record number");
-        }
+        PatientIdentity identity = identity(pid, 3, partner, unmapped);
+        identity.identifiers().forEach(patient::addIdentifier);
+        Identifier matchOn = identity.matchOn();
         for (int rep = 0; rep < pid.repetitions(5); rep++) {
             var name = Datatypes.humanName(pid, 5, rep);
             if (name != null) {
@@ -115,6 +80,61 @@ final class PatientMapping {
             }
         }
         return new MappedPatient(patient, matchOn);
+    }
+
+    /** A patient's identifiers from a CX field, and the one a conditional request matches on. */
+    record PatientIdentity(List<Identifier> identifiers, Identifier matchOn) {}
+
+    /**
+     * The identifiers of a CX field that names a patient (PID-3, MRG-1): an NHS number (type {@code NH} or
+     * assigner {@code NHS}, check digit verified) and the partner's MRN (type {@code MR}, else the first
+     * other repetition). The NHS number is matched on when present, else the MRN.
+     */
+    static PatientIdentity identity(Fields segment, int field, PartnerProperties partner, List<String> unmapped)
+            throws MappingException {
+        String where = segment.name() + "-" + field;
+        List<Identifier> identifiers = new ArrayList<>();
+        Identifier nhs = null;
+        Identifier mrn = null;
+        int firstOther = -1;
+        for (int rep = 0; rep < segment.repetitions(field); rep++) {
+            String value = segment.get(field, rep, 1);
+            if (value == null) {
+                continue;
+            }
+            String authority = segment.get(field, rep, 4, 1);
+            String type = segment.get(field, rep, 5);
+            if ("NH".equals(type) || "NHS".equalsIgnoreCase(authority)) {
+                String digits = NhsNumber.normalise(value);
+                if (digits == null) {
+                    throw new MappingException(
+                            "INGEST-HL7-NHS-NUMBER-INVALID",
+                            where + " repetition " + (rep + 1)
+                                    + " is marked as an NHS number but fails its check digit");
+                }
+                nhs = new Identifier().setSystem(NhsNumber.SYSTEM).setValue(digits);
+                identifiers.add(nhs);
+            } else if ("MR".equals(type) && mrn == null) {
+                mrn = mrn(value, authority, partner);
+                identifiers.add(mrn);
+            } else if (firstOther < 0) {
+                firstOther = rep;
+            } else {
+                unmapped.add(where + "(" + (rep + 1) + ") identifier of type " + type);
+            }
+        }
+        if (mrn == null && firstOther >= 0) {
+            mrn = mrn(segment.get(field, firstOther, 1), segment.get(field, firstOther, 4, 1), partner);
+            identifiers.add(mrn);
+        } else if (firstOther >= 0) {
+            unmapped.add(where + "(" + (firstOther + 1) + ") identifier of type " + segment.get(field, firstOther, 5));
+        }
+        Identifier matchOn = nhs != null ? nhs : mrn;
+        if (matchOn == null) {
+            throw new MappingException(
+                    "INGEST-HL7-NO-PATIENT-ID", where + " holds neither an NHS number nor a medical record number");
+        }
+        return new PatientIdentity(identifiers, matchOn);
     }
 
     private static Identifier mrn(String value, String authority, PartnerProperties partner) {
