@@ -75,6 +75,9 @@ final class AppointmentMapping {
                     start.getPrecision(),
                     start.getTimeZone());
         }
+        if (start != null && end != null && end.getValue().before(start.getValue())) {
+            throw new MappingException("INGEST-HL7-BAD-PERIOD", "the appointment ends before it starts");
+        }
         if (start != null && end != null) {
             appointment.setStartElement(
                     new org.hl7.fhir.r4.model.InstantType(start.getValue(), start.getPrecision(), start.getTimeZone()));

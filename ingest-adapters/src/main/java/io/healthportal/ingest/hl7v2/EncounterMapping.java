@@ -51,6 +51,11 @@ final class EncounterMapping {
             // A discharge without PV1-45: the event's occurrence (EVN-6) is when the patient left.
             discharged = Datatypes.dateTime(evn, 6, partner.timeZone());
         }
+        if (admitted != null && discharged != null && discharged.getValue().before(admitted.getValue())) {
+            // A feed that contradicts itself: which time is wrong cannot be told, so neither is written.
+            throw new MappingException(
+                    "INGEST-HL7-BAD-PERIOD", "the discharge time (PV1-45) is before the admission time (PV1-44)");
+        }
         if (admitted != null || discharged != null) {
             Period period = new Period();
             period.setStartElement(admitted);
