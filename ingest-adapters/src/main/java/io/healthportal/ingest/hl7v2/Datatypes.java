@@ -194,8 +194,11 @@ final class Datatypes {
         if (f.get(field, rep, 3) != null) {
             name.addGiven(f.get(field, rep, 3));
         }
-        if (f.get(field, rep, 4) != null) {
-            name.addSuffix(f.get(field, rep, 4));
+        // Suffix (XPN-4), degree (XPN-6) and professional suffix (XPN-14) are all suffixes.
+        for (int component : new int[] {4, 6, 14}) {
+            if (f.get(field, rep, component) != null) {
+                name.addSuffix(f.get(field, rep, component));
+            }
         }
         if (f.get(field, rep, 5) != null) {
             name.addPrefix(f.get(field, rep, 5));
@@ -240,25 +243,49 @@ final class Datatypes {
         return address.isEmpty() ? null : address;
     }
 
-    /** XTN: the number (XTN-1, else XTN-12 unformatted) or, for an Internet address, XTN-4 as email. */
+    /**
+     * XTN[ContactPoint]: an Internet or X.400 address (XTN-4) is an email; otherwise the number is XTN-12
+     * (unformatted), else XTN-5/6/7/8 put together as the IG says ({@code +country area local Xext}), else
+     * XTN-1. XTN-3 gives the system (FX fax, BP pager, CP a mobile phone), XTN-2 the use (PRN, ORN, VHN
+     * home; WPN work; PRS mobile), else the field's own ({@code use}: home for PID-13, work for PID-14).
+     */
     static ContactPoint contactPoint(Fields f, int field, int rep, ContactPoint.ContactPointUse use) {
         String equipment = f.get(field, rep, 3);
-        ContactPoint contact = new ContactPoint().setUse(use);
-        if ("Internet".equalsIgnoreCase(equipment) || "X.400".equalsIgnoreCase(equipment)) {
+        ContactPoint contact = new ContactPoint().setUse(use(f.get(field, rep, 2), use));
+        if ("Internet".equalsIgnoreCase(equipment)
+                || "X.400".equalsIgnoreCase(equipment)
+                || "NET".equals(f.get(field, rep, 2))
+                || (equipment == null && f.get(field, rep, 1) == null && f.get(field, rep, 4) != null)) {
             String email = f.get(field, rep, 4);
             return email == null
                     ? null
                     : contact.setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
         }
-        String number = f.get(field, rep, 1);
+        String number = f.get(field, rep, 12);
+        if (number == null && f.get(field, rep, 7) != null) {
+            StringBuilder composed = new StringBuilder();
+            if (f.get(field, rep, 5) != null) {
+                composed.append('+').append(f.get(field, rep, 5)).append(' ');
+            }
+            if (f.get(field, rep, 6) != null) {
+                composed.append(f.get(field, rep, 6)).append(' ');
+            }
+            composed.append(f.get(field, rep, 7));
+            if (f.get(field, rep, 8) != null) {
+                composed.append(" X").append(f.get(field, rep, 8));
+            }
+            number = composed.toString();
+        }
         if (number == null) {
-            number = f.get(field, rep, 12);
+            number = f.get(field, rep, 1);
         }
         if (number == null) {
             return null;
         }
         if ("FX".equals(equipment)) {
             contact.setSystem(ContactPoint.ContactPointSystem.FAX);
+        } else if ("BP".equals(equipment)) {
+            contact.setSystem(ContactPoint.ContactPointSystem.PAGER);
         } else {
             contact.setSystem(ContactPoint.ContactPointSystem.PHONE);
         }
@@ -266,6 +293,19 @@ final class Datatypes {
             contact.setUse(ContactPoint.ContactPointUse.MOBILE);
         }
         return contact.setValue(number);
+    }
+
+    /** XTN-2 (table 0201) as ContactPoint.use, else the field's own use. */
+    private static ContactPoint.ContactPointUse use(String code, ContactPoint.ContactPointUse fieldUse) {
+        if (code == null) {
+            return fieldUse;
+        }
+        return switch (code) {
+            case "PRN", "ORN", "VHN" -> ContactPoint.ContactPointUse.HOME;
+            case "WPN" -> ContactPoint.ContactPointUse.WORK;
+            case "PRS" -> ContactPoint.ContactPointUse.MOBILE;
+            default -> fieldUse;
+        };
     }
 
     /** A numeric value with the unit of OBX-6 (CWE: code, text, coding system). */

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
 
 /**
  * PV1 as Encounter, after the v2-to-FHIR IG's {@code segments/PV1[Encounter]} rows for PV1-2 (class,
@@ -21,6 +22,7 @@ import org.hl7.fhir.r4.model.Period;
 final class EncounterMapping {
 
     private static final String V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    private static final String PARTICIPATION_TYPE = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
     private EncounterMapping() {}
 
@@ -69,12 +71,72 @@ final class EncounterMapping {
         } else {
             encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
         }
-        for (int field : new int[] {3, 7, 8, 9, 10, 17}) {
+        participants(pv1, encounter);
+        Reference bed = location(pv1, 3);
+        if (bed != null) {
+            encounter
+                    .addLocation()
+                    .setLocation(bed)
+                    .setStatus(
+                            "P".equals(pv1.get(2))
+                                    ? Encounter.EncounterLocationStatus.PLANNED
+                                    : Encounter.EncounterLocationStatus.ACTIVE);
+        }
+        CodeableConcept admissionType = Datatypes.codeableConcept(pv1, 4, 0);
+        if (admissionType != null) {
+            encounter.addType(admissionType);
+        }
+        encounter.setServiceType(Datatypes.codeableConcept(pv1, 10, 0));
+        CodeableConcept admitSource = Datatypes.codeableConcept(pv1, 14, 0);
+        if (admitSource != null) {
+            encounter.getHospitalization().setAdmitSource(admitSource);
+        }
+        CodeableConcept disposition = Datatypes.codeableConcept(pv1, 36, 0);
+        if (disposition != null) {
+            encounter.getHospitalization().setDischargeDisposition(disposition);
+        }
+        for (int field : new int[] {5, 6, 11, 13, 18, 37, 38, 39, 42, 43, 50}) {
             if (pv1.present(field)) {
                 unmapped.add("PV1-" + field);
             }
         }
         return new MappedEncounter(encounter, identifier);
+    }
+
+    /** PV1-7 attending, PV1-8 referring, PV1-9 consulting, PV1-17 admitting doctors, as the IG types them. */
+    private static void participants(Fields pv1, Encounter encounter) {
+        int[][] roles = {{7, 0}, {8, 1}, {9, 2}, {17, 3}};
+        String[][] types = {{"ATND", "attender"}, {"REF", "referrer"}, {"CON", "consultant"}, {"ADM", "admitter"}};
+        for (int[] role : roles) {
+            for (int rep = 0; rep < pv1.repetitions(role[0]); rep++) {
+                Reference doctor = Datatypes.practitioner(pv1, role[0], rep);
+                if (doctor != null) {
+                    String[] type = types[role[1]];
+                    encounter
+                            .addParticipant()
+                            .setIndividual(doctor)
+                            .addType(new CodeableConcept().addCoding(new Coding(PARTICIPATION_TYPE, type[0], type[1])));
+                }
+            }
+        }
+    }
+
+    /**
+     * A PL (point of care, room, bed, facility) as a logical reference to a Location, named by its parts:
+     * partners' locations are not a shared identity, so no Location is written.
+     */
+    static Reference location(Fields segment, int field) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (int component : new int[] {1, 2, 3}) {
+            if (segment.get(field, 0, component) != null) {
+                parts.add(segment.get(field, 0, component));
+            }
+        }
+        String facility = segment.get(field, 0, 4, 1);
+        if (facility != null) {
+            parts.add(facility);
+        }
+        return parts.isEmpty() ? null : new Reference().setType("Location").setDisplay(String.join(", ", parts));
     }
 
     /**

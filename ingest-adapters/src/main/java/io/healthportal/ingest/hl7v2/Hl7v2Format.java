@@ -204,9 +204,11 @@ public final class Hl7v2Format implements FormatMapper {
                 }
                 case "OBX" -> {
                     if (obr == null) {
-                        throw new MappingException("INGEST-HL7-OBX-WITHOUT-OBR", "an OBX segment precedes every OBR");
+                        // A patient-level observation (ORU_R01's PATIENT OBX): no order gives it an identity.
+                        unmapped.add("OBX outside an order (before any OBR)");
+                    } else {
+                        obxs.add(new Fields(segment));
                     }
-                    obxs.add(new Fields(segment));
                 }
                 default -> {
                     // other segments were listed as unmapped above

@@ -24,6 +24,29 @@ import org.hl7.fhir.r4.model.Reference;
 final class PatientMapping {
 
     static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
+    private static final String V3_MARITAL_STATUS = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus";
+    private static final String V3_NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor";
+
+    /**
+     * {@code codesystems/MaritalStatus}: table 0002 to v3 MaritalStatus (or NullFlavor). C (common law) is
+     * left out: R4's MaritalStatus code system has no such code.
+     */
+    private static final java.util.Map<String, org.hl7.fhir.r4.model.Coding> MARITAL_STATUS = java.util.Map.ofEntries(
+            java.util.Map.entry("A", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "L", "Legally Separated")),
+            java.util.Map.entry("E", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "L", "Legally Separated")),
+            java.util.Map.entry("D", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "D", "Divorced")),
+            java.util.Map.entry("M", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "M", "Married")),
+            java.util.Map.entry("S", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "S", "Never Married")),
+            java.util.Map.entry("W", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "W", "Widowed")),
+            java.util.Map.entry("G", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
+            java.util.Map.entry("P", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
+            java.util.Map.entry("R", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
+            java.util.Map.entry("N", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "A", "Annulled")),
+            java.util.Map.entry("I", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "I", "Interlocutory")),
+            java.util.Map.entry("B", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "U", "unmarried")),
+            java.util.Map.entry("U", new org.hl7.fhir.r4.model.Coding(V3_NULL_FLAVOR, "UNK", "Unknown")),
+            java.util.Map.entry("O", new org.hl7.fhir.r4.model.Coding(V3_NULL_FLAVOR, "OTH", "Other")),
+            java.util.Map.entry("T", new org.hl7.fhir.r4.model.Coding(V3_NULL_FLAVOR, "NAVU", "Not available")));
 
     private PatientMapping() {}
 
@@ -74,7 +97,21 @@ final class PatientMapping {
         } else if ("Y".equals(pid.get(30))) {
             patient.setDeceased(new BooleanType(true));
         }
-        for (int field : new int[] {6, 10, 15, 16, 17, 18, 19, 22, 26}) {
+        String marital = pid.get(16, 1);
+        if (marital != null && MARITAL_STATUS.containsKey(marital)) {
+            patient.setMaritalStatus(
+                    new CodeableConcept().addCoding(MARITAL_STATUS.get(marital).copy()));
+        } else if (marital != null) {
+            unmapped.add("PID-16 marital status outside the IG's MaritalStatus map");
+        }
+        String multipleBirth = pid.get(24);
+        java.math.BigDecimal birthOrder = Datatypes.decimal(pid.get(25));
+        if (birthOrder != null && birthOrder.signum() > 0) {
+            patient.setMultipleBirth(new org.hl7.fhir.r4.model.IntegerType(birthOrder.intValue()));
+        } else if ("Y".equals(multipleBirth) || "N".equals(multipleBirth)) {
+            patient.setMultipleBirth(new BooleanType("Y".equals(multipleBirth)));
+        }
+        for (int field : new int[] {6, 10, 15, 17, 18, 19, 22, 26}) {
             if (pid.present(field)) {
                 unmapped.add("PID-" + field);
             }

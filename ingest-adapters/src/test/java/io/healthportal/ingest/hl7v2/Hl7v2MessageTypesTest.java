@@ -317,6 +317,56 @@ class Hl7v2MessageTypesTest {
         assertThat(code(() -> convert(siu + "SCH|P1|F1\r" + pid))).isEqualTo("INGEST-HL7-NO-APPOINTMENT-TIME");
     }
 
+    @Test
+    void aReportWithOnlyThePlacersNumberIsIdentifiedByItAndPatientLevelObxIsReportedNotRefused() throws Exception {
+        String oru = "MSH|^~\\&|LAB|LABB|PORTAL|NHS|20260701101500||ORU^R01|M1|P|2.5.1\r"
+                + "PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F\r"
+                + "OBX|1|NM|29463-7^Weight^LN||70|kg|||||F\r";
+        Hl7v2Format.Conversion conversion = format.convert(
+                oru + "OBR|1|P77||24317-0^Hemogram^LN|||20260701090000|||||||||||||||||||F\r"
+                        + "OBX|1|NM|718-7^Haemoglobin^LN||135|g/L|||||F\r",
+                new SourceMessage(TestPartners.LAB, receiptId, Instant.parse("2026-11-26T10:00:00Z")));
+        var report = one(conversion.bundle(), org.hl7.fhir.r4.model.DiagnosticReport.class);
+        assertThat(report.getIdentifierFirstRep().getValue()).isEqualTo("P77");
+        assertThat(report.getIdentifierFirstRep().getType().getCodingFirstRep().getCode())
+                .isEqualTo("PLAC");
+        assertThat(conversion.unmapped()).contains("OBX outside an order (before any OBR)");
+        assertThat(all(conversion.bundle(), org.hl7.fhir.r4.model.Observation.class))
+                .hasSize(1);
+        assertThat(code(() -> convert(oru + "OBR|1|||24317-0^Hemogram^LN\r"))).isEqualTo("INGEST-HL7-NO-ORDER-NUMBER");
+    }
+
+    @Test
+    void visitDoctorsLocationMaritalStatusMultipleBirthAndComposedPhoneNumbersAreMapped() throws Exception {
+        Bundle bundle = convert(MSH + "ADT^A01^ADT_A01|A1|P|2.5.1\rEVN|A01|20260701120000\r"
+                + "PID|1||A123^^^CLINA^MR||SMITH^JO^^^DR^MD||19800101|F|||||^PRN^PH^^44^113^4960000~^NET^Internet^jo@example.org"
+                + "|||A||||||||Y|2\r"
+                + "PV1|1|I|W12^B3^2^LEEDS GEN|E|||G1^HOUSE^GREG^^^DR|R9^REF^RITA||MED|||||||||V77\r");
+        Patient patient = one(bundle, Patient.class);
+        assertThat(patient.getNameFirstRep().getSuffixAsSingleString()).isEqualTo("MD");
+        assertThat(patient.getTelecom().get(0).getValue()).isEqualTo("+44 113 4960000");
+        assertThat(patient.getTelecom().get(0).getUse())
+                .isEqualTo(org.hl7.fhir.r4.model.ContactPoint.ContactPointUse.HOME);
+        assertThat(patient.getTelecom().get(1).getValue()).isEqualTo("jo@example.org");
+        assertThat(patient.getMaritalStatus().getCodingFirstRep().getCode()).isEqualTo("L");
+        assertThat(patient.getMultipleBirthIntegerType().getValue()).isEqualTo(2);
+        Encounter encounter = one(bundle, Encounter.class);
+        assertThat(encounter.getParticipant())
+                .extracting(p -> p.getTypeFirstRep().getCodingFirstRep().getCode())
+                .containsExactly("ATND", "REF");
+        assertThat(encounter
+                        .getParticipantFirstRep()
+                        .getIndividual()
+                        .getIdentifier()
+                        .getValue())
+                .isEqualTo("G1");
+        assertThat(encounter.getLocationFirstRep().getLocation().getDisplay()).isEqualTo("W12, B3, 2, LEEDS GEN");
+        assertThat(encounter.getLocationFirstRep().getStatus()).isEqualTo(Encounter.EncounterLocationStatus.ACTIVE);
+        assertThat(encounter.getTypeFirstRep().getCodingFirstRep().getCode()).isEqualTo("E");
+        assertThat(encounter.getServiceType().getCodingFirstRep().getCode()).isEqualTo("MED");
+        assertThat(R4Validation.errors(bundle)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
