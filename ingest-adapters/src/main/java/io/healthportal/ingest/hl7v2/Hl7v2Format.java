@@ -46,8 +46,8 @@ public final class Hl7v2Format implements FormatMapper {
 
     /** Segments some mapping reads; any other segment (Z-segments included) is reported unmapped by name. */
     private static final Set<String> MAPPED_SEGMENTS = Set.of(
-            "MSH", "EVN", "PID", "PV1", "ORC", "OBR", "OBX", "MRG", "RXA", "RXR", "RXE", "RXD", "SCH", "AIS", "AIP",
-            "AIL");
+            "MSH", "EVN", "PID", "NK1", "PV1", "ORC", "OBR", "OBX", "MRG", "RXA", "RXR", "RXE", "RXD", "SCH", "AIS",
+            "AIP", "AIL");
 
     private final PipeParser parser;
 
@@ -160,6 +160,7 @@ public final class Hl7v2Format implements FormatMapper {
             throws MappingException {
         Fields pid = required(segments, "PID");
         PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
+        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
         String patientUrl = transaction.conditionalUpdate(patient.patient(), patient.matchOn());
         Segment pv1 = first(segments, "PV1");
         if (pv1 != null) {
@@ -260,6 +261,13 @@ public final class Hl7v2Format implements FormatMapper {
         return new Fields(segment);
     }
 
+    static List<Fields> all(List<Segment> segments, String name) {
+        return segments.stream()
+                .filter(s -> s.getName().equals(name))
+                .map(Fields::new)
+                .toList();
+    }
+
     static Segment first(List<Segment> segments, String name) {
         return segments.stream()
                 .filter(s -> s.getName().equals(name))
@@ -276,6 +284,7 @@ public final class Hl7v2Format implements FormatMapper {
             List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
             throws MappingException {
         PatientMapping.MappedPatient patient = PatientMapping.map(required(segments, "PID"), partner, unmapped);
+        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
         return transaction.conditionalCreate(patient.patient(), patient.matchOn());
     }
 

@@ -47,8 +47,6 @@ final class ImmunizationMapping {
                     rxa = segment;
                 } else if (segment.name().equals("RXR") && rxr == null) {
                     rxr = segment;
-                } else if (segment.name().equals("OBX")) {
-                    unmapped.add("OBX in a VXU order (immunization observations)");
                 }
             }
             if (rxa == null) {
@@ -64,8 +62,26 @@ final class ImmunizationMapping {
                         .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "PLAC", null))));
             }
             immunization.setPatient(new Reference(patientUrl));
-            transaction.conditionalUpdate(immunization, identity);
+            String immunizationUrl = transaction.conditionalUpdate(immunization, identity);
             written++;
+            // The order's OBX (funding eligibility, vaccine information statements) as Observations that
+            // are part of the immunization (the IG's VXU_V04 ORDER.OBSERVATION rows).
+            Map<String, Integer> seenCodes = new HashMap<>();
+            for (Fields segment : order) {
+                if (segment.name().equals("OBX")) {
+                    ResultMapping.MappedObservation observation = ResultMapping.observation(
+                            segment,
+                            identity.getValue(),
+                            immunization.getOccurrenceDateTimeType(),
+                            seenCodes,
+                            null,
+                            partner,
+                            unmapped);
+                    observation.observation().setSubject(new Reference(patientUrl));
+                    observation.observation().addPartOf(new Reference(immunizationUrl));
+                    transaction.conditionalUpdate(observation.observation(), observation.matchOn());
+                }
+            }
         }
         if (written == 0) {
             throw new MappingException("INGEST-HL7-MISSING-SEGMENT", "the VXU^V04 message has no ORC/RXA order");

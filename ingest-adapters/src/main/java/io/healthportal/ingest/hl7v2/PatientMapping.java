@@ -19,7 +19,8 @@ import org.hl7.fhir.r4.model.Reference;
  * (address), PID-13/14 (telecom), PID-29/30 (deceased). The NHS number is the identity across partners:
  * a PID-3 repetition of type {@code NH} or assigned by {@code NHS} must pass its check digit, or the
  * message is refused rather than attached to the wrong person. Without one, the partner's MRN (type
- * {@code MR}, else the first PID-3) with its assigner identifies the patient.
+ * {@code MR}, else the first PID-3) with its assigner identifies the patient. Other PID-3 repetitions are
+ * kept as identifiers without a system.
  */
 final class PatientMapping {
 
@@ -133,7 +134,7 @@ final class PatientMapping {
         List<Identifier> identifiers = new ArrayList<>();
         Identifier nhs = null;
         Identifier mrn = null;
-        int firstOther = -1;
+        List<Integer> others = new ArrayList<>();
         for (int rep = 0; rep < segment.repetitions(field); rep++) {
             String value = segment.get(field, rep, 1);
             if (value == null) {
@@ -141,7 +142,8 @@ final class PatientMapping {
             }
             String authority = segment.get(field, rep, 4, 1);
             String type = segment.get(field, rep, 5);
-            if ("NH".equals(type) || "NHS".equalsIgnoreCase(authority)) {
+            // NH is table 0203's code; NHSNMBR is what several UK systems send instead.
+            if ("NH".equals(type) || "NHSNMBR".equals(type) || "NHS".equalsIgnoreCase(authority)) {
                 String digits = NhsNumber.normalise(value);
                 if (digits == null) {
                     throw new MappingException(
@@ -154,17 +156,17 @@ final class PatientMapping {
             } else if ("MR".equals(type) && mrn == null) {
                 mrn = mrn(value, authority, partner);
                 identifiers.add(mrn);
-            } else if (firstOther < 0) {
-                firstOther = rep;
             } else {
-                unmapped.add(where + "(" + (rep + 1) + ") identifier of type " + type);
+                others.add(rep);
             }
         }
-        if (mrn == null && firstOther >= 0) {
-            mrn = mrn(segment.get(field, firstOther, 1), segment.get(field, firstOther, 4, 1), partner);
+        if (mrn == null && !others.isEmpty()) {
+            int first = others.remove(0);
+            mrn = mrn(segment.get(field, first, 1), segment.get(field, first, 4, 1), partner);
             identifiers.add(mrn);
-        } else if (firstOther >= 0) {
-            unmapped.add(where + "(" + (firstOther + 1) + ") identifier of type " + segment.get(field, firstOther, 5));
+        }
+        for (int rep : others) {
+            identifiers.add(other(segment, field, rep));
         }
         Identifier matchOn = nhs != null ? nhs : mrn;
         if (matchOn == null) {
@@ -172,6 +174,90 @@ final class PatientMapping {
                     "INGEST-HL7-NO-PATIENT-ID", where + " holds neither an NHS number nor a medical record number");
         }
         return new PatientIdentity(identifiers, matchOn);
+    }
+
+    /**
+     * NK1 (next of kin, associated parties) as Patient.contact, after the IG's {@code
+     * segments/NK1[RelatedPerson]} rows read onto Patient.contact, which has the same elements: NK1-2 name,
+     * NK1-3 and NK1-7 relationship, NK1-4 address, NK1-5 (home) and NK1-6 (work) telecom, NK1-8/9 period,
+     * NK1-15 gender, NK1-13 organisation name. A party with none of name, telecom, address or organisation
+     * is left out (FHIR's pat-1).
+     */
+    static void addContacts(Patient patient, List<Fields> nk1s, List<String> unmapped) throws MappingException {
+        for (Fields nk1 : nk1s) {
+            Patient.ContactComponent contact = new Patient.ContactComponent();
+            contact.setName(Datatypes.humanName(nk1, 2, 0));
+            for (int field : new int[] {3, 7}) {
+                CodeableConcept relationship = Datatypes.codeableConcept(nk1, field, 0);
+                if (relationship != null) {
+                    contact.addRelationship(relationship);
+                }
+            }
+            contact.setAddress(Datatypes.address(nk1, 4, 0));
+            for (int rep = 0; rep < nk1.repetitions(5); rep++) {
+                ContactPoint home = Datatypes.contactPoint(nk1, 5, rep, ContactPoint.ContactPointUse.HOME);
+                if (home != null) {
+                    contact.addTelecom(home);
+                }
+            }
+            for (int rep = 0; rep < nk1.repetitions(6); rep++) {
+                ContactPoint work = Datatypes.contactPoint(nk1, 6, rep, ContactPoint.ContactPointUse.WORK);
+                if (work != null) {
+                    contact.addTelecom(work);
+                }
+            }
+            if (nk1.get(13, 1) != null) {
+                contact.setOrganization(new Reference().setType("Organization").setDisplay(nk1.get(13, 1)));
+            }
+            String sex = nk1.get(15, 1);
+            if (sex != null) {
+                contact.setGender(gender(sex));
+            }
+            try {
+                var start = Hl7Timestamps.date(nk1.get(8));
+                var end = Hl7Timestamps.date(nk1.get(9));
+                if (start != null || end != null) {
+                    contact.getPeriod()
+                            .setStartElement(start == null ? null : new DateTimeType(start.getValueAsString()))
+                            .setEndElement(end == null ? null : new DateTimeType(end.getValueAsString()));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new MappingException("INGEST-HL7-BAD-DATE", "NK1-8 or NK1-9 is not an HL7 v2 date");
+            }
+            if (contact.hasName() || contact.hasTelecom() || contact.hasAddress() || contact.hasOrganization()) {
+                patient.addContact(contact);
+            }
+            for (int field : new int[] {10, 11, 12, 16, 20, 30, 31, 32, 33}) {
+                if (nk1.present(field)) {
+                    unmapped.add("NK1-" + field);
+                }
+            }
+        }
+    }
+
+    /** Identifier types of table 0203 that R4's v2-0203 code system holds and partners send in PID-3. */
+    private static final java.util.Set<String> KNOWN_IDENTIFIER_TYPES = java.util.Set.of(
+            "MR", "SS", "DL", "PI", "AN", "PT", "PN", "PPN", "NI", "SB", "DN", "BRN", "JHN", "MC", "MA", "EN", "PRN");
+
+    /**
+     * Another identifier the partner sends (a second MRN, a passport, a US social security number): kept
+     * with its type and assigner, without a system, since only the NHS number and the partner's MRN have
+     * a known one; never matched on. A type outside table 0203 is kept as text.
+     */
+    private static Identifier other(Fields segment, int field, int rep) {
+        Identifier identifier = new Identifier().setValue(segment.get(field, rep, 1));
+        String type = segment.get(field, rep, 5);
+        if (type != null) {
+            identifier.setType(
+                    KNOWN_IDENTIFIER_TYPES.contains(type)
+                            ? new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(V2_0203, type, null))
+                            : new CodeableConcept().setText(type));
+        }
+        String authority = segment.get(field, rep, 4, 1);
+        if (authority != null) {
+            identifier.setAssigner(new Reference().setDisplay(authority));
+        }
+        return identifier;
     }
 
     private static Identifier mrn(String value, String authority, PartnerProperties partner) {

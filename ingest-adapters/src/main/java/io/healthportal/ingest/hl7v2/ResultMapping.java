@@ -110,7 +110,7 @@ final class ResultMapping {
                 narrative.add(obx.get(5, 0, 1) == null ? "" : text(obx));
                 continue;
             }
-            observations.add(observation(obx, filler, observed, seen, partner, unmapped));
+            observations.add(observation(obx, filler, observed, seen, "laboratory", partner, unmapped));
         }
         if (!narrative.isEmpty()) {
             report.addPresentedForm()
@@ -120,11 +120,17 @@ final class ResultMapping {
         return new MappedReport(report, reportId, observations);
     }
 
-    private static MappedObservation observation(
+    /**
+     * One OBX as an Observation identified by its order's number, its code and sub-id.
+     *
+     * @param category an observation-category code, or null for none
+     */
+    static MappedObservation observation(
             Fields obx,
             String filler,
             DateTimeType reportEffective,
             Map<String, Integer> seen,
+            String category,
             PartnerProperties partner,
             List<String> unmapped)
             throws MappingException {
@@ -141,7 +147,9 @@ final class ResultMapping {
         Observation observation = new Observation();
         observation.addIdentifier(identifier);
         observation.setStatus(observationStatus(obx.get(11)));
-        observation.addCategory(new CodeableConcept().addCoding(new Coding(CATEGORY, "laboratory", "Laboratory")));
+        if ("laboratory".equals(category)) {
+            observation.addCategory(new CodeableConcept().addCoding(new Coding(CATEGORY, "laboratory", "Laboratory")));
+        }
         observation.setCode(code);
         value(obx, observation, partner, unmapped);
         referenceRange(obx, observation);
