@@ -86,6 +86,25 @@ class Hl7v2MessageTypesTest {
     }
 
     @Test
+    void nextOfKinBecomePatientContactsAndOtherIdentifiersAreKeptWithoutASystem() throws Exception {
+        Bundle bundle = convert(Corpus.read(MS + "VXU_V04/IZ_1_1.1_Admin_Child_Max_Message.hl7"));
+        Patient patient = (Patient) entries(bundle, Patient.class).get(0).getResource();
+        Patient.ContactComponent mother = patient.getContactFirstRep();
+        assertThat(mother.getName().getFamily()).isEqualTo("Lam");
+        assertThat(mother.getRelationshipFirstRep().getCodingFirstRep().getCode())
+                .isEqualTo("MTH");
+        assertThat(mother.getAddress().getCity()).isEqualTo("Warwick");
+        assertThat(mother.getTelecomFirstRep().getValue()).isEqualTo("657 5558563");
+
+        Patient adt = one(convert(Corpus.read(MS + "ADT_A01/ADT-A01-02.hl7")), Patient.class);
+        assertThat(adt.getIdentifier()).hasSize(2);
+        assertThat(adt.getIdentifier().get(1).getValue()).isEqualTo("123456789");
+        assertThat(adt.getIdentifier().get(1).hasSystem()).isFalse();
+        assertThat(adt.getIdentifier().get(1).getType().getCodingFirstRep().getCode())
+                .isEqualTo("SS");
+    }
+
+    @Test
     void aMergeMessageMayMergeSeveralPairs() throws Exception {
         Bundle bundle = convert(Corpus.read(MS + "ADT_A40/ADT-A40-02.hl7"));
         assertThat(entries(bundle, Patient.class).stream()
@@ -129,6 +148,20 @@ class Hl7v2MessageTypesTest {
                 .containsExactly("AP", "OP");
         assertThat(tenivac.getPerformerFirstRep().getActor().getIdentifier().getValue())
                 .isEqualTo("7824");
+
+        // The order's OBX (funding source and eligibility, VIS document and date) are part of it.
+        List<org.hl7.fhir.r4.model.Observation> observations = all(bundle, org.hl7.fhir.r4.model.Observation.class);
+        assertThat(observations).hasSize(4);
+        assertThat(observations.get(0).getPartOfFirstRep().getReference())
+                .isEqualTo(entries(bundle, Immunization.class).get(0).getFullUrl());
+        assertThat(observations.get(0).getIdentifierFirstRep().getValue()).isEqualTo("13696/30963-3/1");
+        assertThat(observations
+                        .get(0)
+                        .getValueCodeableConcept()
+                        .getCodingFirstRep()
+                        .getCode())
+                .isEqualTo("PHC70");
+        assertThat(observations.get(0).hasCategory()).isFalse();
 
         Immunization historical = immunizations.get(1);
         assertThat(historical.getVaccineCode().getCodingFirstRep().getSystem())
