@@ -172,7 +172,7 @@ final class AppointmentMapping {
                     .setSystem(partner.identifierSystems().order())
                     .setValue(value)
                     .setType(new CodeableConcept()
-                            .addCoding(new Coding(PatientMapping.V2_0203, field[1] == 0 ? "FILL" : "PLAC", null)));
+                            .addCoding(PatientMapping.identifierType(field[1] == 0 ? "FILL" : "PLAC")));
             appointment.addIdentifier(identifier);
             if (identity == null) {
                 identity = identifier;

@@ -38,7 +38,7 @@ final class EncounterMapping {
         Identifier identifier = new Identifier()
                 .setSystem(partner.identifierSystems().visit())
                 .setValue(visit)
-                .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "VN", "Visit number")));
+                .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("VN")));
         Encounter encounter = new Encounter();
         encounter.addIdentifier(identifier);
         Coding patientClass = patientClass(pv1.get(2));

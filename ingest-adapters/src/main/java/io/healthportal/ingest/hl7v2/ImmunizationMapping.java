@@ -59,7 +59,7 @@ final class ImmunizationMapping {
                 immunization.addIdentifier(new Identifier()
                         .setSystem(partner.identifierSystems().order())
                         .setValue(orc.get(2, 1))
-                        .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "PLAC", null))));
+                        .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
             }
             immunization.setPatient(new Reference(patientUrl));
             String immunizationUrl = transaction.conditionalUpdate(immunization, identity);
@@ -77,6 +77,7 @@ final class ImmunizationMapping {
                             null,
                             partner,
                             unmapped);
+                    eligibilityAndFunding(segment, immunization);
                     observation.observation().setSubject(new Reference(patientUrl));
                     observation.observation().addPartOf(new Reference(immunizationUrl));
                     transaction.conditionalUpdate(observation.observation(), observation.matchOn());
@@ -111,7 +112,7 @@ final class ImmunizationMapping {
                 .setSystem(partner.identifierSystems().order())
                 .setValue(ordinal > 1 ? value + "#" + ordinal : value);
         if (type != null) {
-            identifier.setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, type, null)));
+            identifier.setType(new CodeableConcept().addCoding(PatientMapping.identifierType(type)));
         }
         return identifier;
     }
@@ -207,6 +208,22 @@ final class ImmunizationMapping {
             }
         }
         return immunization;
+    }
+
+    /**
+     * The two order observations FHIR has Immunization elements for: LOINC 64994-7 (vaccine funding
+     * program eligibility) as programEligibility and 30963-3 (vaccine funding source) as fundingSource.
+     */
+    private static void eligibilityAndFunding(Fields obx, Immunization immunization) {
+        CodeableConcept value = Datatypes.codeableConcept(obx, 5, 0);
+        if (value == null) {
+            return;
+        }
+        if ("64994-7".equals(obx.get(3, 1))) {
+            immunization.addProgramEligibility(value);
+        } else if ("30963-3".equals(obx.get(3, 1))) {
+            immunization.setFundingSource(value);
+        }
     }
 
     private static CodeableConcept function(String code, String display) {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.Identifier;
@@ -112,7 +111,7 @@ final class MedicationMapping {
                 .setSystem(partner.identifierSystems().order())
                 .setValue(ordinal > 1 ? value + "#" + ordinal : value)
                 .setType(new CodeableConcept()
-                        .addCoding(new Coding(PatientMapping.V2_0203, filler != null ? "FILL" : "PLAC", null)));
+                        .addCoding(PatientMapping.identifierType(filler != null ? "FILL" : "PLAC")));
     }
 
     private static MedicationRequest request(
@@ -124,7 +123,7 @@ final class MedicationMapping {
             request.addIdentifier(new Identifier()
                     .setSystem(partner.identifierSystems().order())
                     .setValue(orc.get(2, 1))
-                    .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "PLAC", null))));
+                    .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
         }
         request.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
         request.setStatus(requestStatus(orc.get(1), orc.get(5)));

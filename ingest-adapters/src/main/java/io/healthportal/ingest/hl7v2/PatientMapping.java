@@ -95,8 +95,8 @@ final class PatientMapping {
         DateTimeType deceased = Datatypes.dateTime(pid, 29, partner.timeZone());
         if (deceased != null) {
             patient.setDeceased(deceased);
-        } else if ("Y".equals(pid.get(30))) {
-            patient.setDeceased(new BooleanType(true));
+        } else if ("Y".equals(pid.get(30)) || "N".equals(pid.get(30))) {
+            patient.setDeceased(new BooleanType("Y".equals(pid.get(30))));
         }
         String marital = pid.get(16, 1);
         if (marital != null && MARITAL_STATUS.containsKey(marital)) {
@@ -235,6 +235,18 @@ final class PatientMapping {
         }
     }
 
+    /** A table 0203 identifier type, with R4's display for the types the mappings assign. */
+    static org.hl7.fhir.r4.model.Coding identifierType(String code) {
+        String display = switch (code) {
+            case "MR" -> "Medical record number";
+            case "FILL" -> "Filler Identifier";
+            case "PLAC" -> "Placer Identifier";
+            case "VN" -> "Visit number";
+            default -> null;
+        };
+        return new org.hl7.fhir.r4.model.Coding(V2_0203, code, display);
+    }
+
     /** Identifier types of table 0203 that R4's v2-0203 code system holds and partners send in PID-3. */
     private static final java.util.Set<String> KNOWN_IDENTIFIER_TYPES = java.util.Set.of(
             "MR", "SS", "DL", "PI", "AN", "PT", "PN", "PPN", "NI", "SB", "DN", "BRN", "JHN", "MC", "MA", "EN", "PRN");
@@ -264,7 +276,7 @@ final class PatientMapping {
         Identifier identifier = new Identifier()
                 .setSystem(partner.identifierSystems().mrn())
                 .setValue(value)
-                .setType(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(V2_0203, "MR", null)));
+                .setType(new CodeableConcept().addCoding(identifierType("MR")));
         identifier.setAssigner(new Reference().setDisplay(authority != null ? authority : partner.id()));
         return identifier;
     }

@@ -67,7 +67,7 @@ final class ResultMapping {
         Identifier reportId = new Identifier()
                 .setSystem(partner.identifierSystems().order())
                 .setValue(filler)
-                .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, idType, null)));
+                .setType(new CodeableConcept().addCoding(PatientMapping.identifierType(idType)));
         DiagnosticReport report = new DiagnosticReport();
         report.addIdentifier(reportId);
         String placer = obr.get(2, 1);
@@ -75,7 +75,7 @@ final class ResultMapping {
             report.addIdentifier(new Identifier()
                     .setSystem(partner.identifierSystems().order())
                     .setValue(placer)
-                    .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "PLAC", null))));
+                    .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
         }
         report.setStatus(reportStatus(obr.get(25)));
         CodeableConcept code = Datatypes.codeableConcept(obr, 4, 0);
@@ -165,7 +165,8 @@ final class ResultMapping {
         } else if (reportEffective != null) {
             observation.setEffective(reportEffective.copy());
         }
-        for (int field : new int[] {15, 16, 17, 18, 23, 24, 25}) {
+        observation.setMethod(Datatypes.codeableConcept(obx, 17, 0));
+        for (int field : new int[] {15, 16, 18, 23, 24, 25}) {
             if (obx.present(field)) {
                 unmapped.add("OBX-" + field);
             }

@@ -222,8 +222,14 @@ class GoldScoringTest {
             Map<String, Integer> produced,
             Fixture fixture,
             Map<String, Map<String, Integer>> missedPaths) {
+        // -Dgold.explain=<part of a fixture's name> prints that fixture's unmatched facts with their values.
+        String explain = System.getProperty("gold.explain");
+        boolean explaining = explain != null && fixture.name().contains(explain);
         for (var fact : expected.entrySet()) {
             int lost = fact.getValue() - Math.min(fact.getValue(), produced.getOrDefault(fact.getKey(), 0));
+            if (lost > 0 && explaining) {
+                System.out.println("GOLD-UNMATCHED " + fixture.name() + " " + fact.getKey());
+            }
             if (lost > 0) {
                 String path = fact.getKey().substring(0, fact.getKey().indexOf('='));
                 missedPaths

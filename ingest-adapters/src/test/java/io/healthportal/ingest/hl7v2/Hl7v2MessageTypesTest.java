@@ -332,6 +332,28 @@ class Hl7v2MessageTypesTest {
     }
 
     @Test
+    void aRescheduleMovesTheSameAppointmentAndItsSlot() throws Exception {
+        String siu = MSH + "SIU^S12^SIU_S12|S1|P|2.5.1\r"
+                + "SCH|P1|F1|||||||20|min|^^^20261025013000\r"
+                + "PID|1||A123^^^CLINA^MR||SMITH^JO||19800101|F\r"
+                + "RGS|1\rAIP|1||D7^DOC^DAVE|D^Doctor\r";
+        Bundle booked = convert(siu);
+        Bundle moved = convert(siu.replace("SIU^S12", "SIU^S13").replace("20261025013000", "20261026093000"));
+        Appointment appointment = one(moved, Appointment.class);
+        assertThat(appointment.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
+        assertThat(appointment.getStartElement().getValueAsString()).isEqualTo("2026-10-26T09:30:00+00:00");
+        assertThat(appointment.getEndElement().getValueAsString()).isEqualTo("2026-10-26T09:50:00+00:00");
+        // The first booking fell in the hour UK clocks go back: the summer-time reading is taken.
+        assertThat(one(booked, Appointment.class).getStartElement().getValueAsString())
+                .isEqualTo("2026-10-25T01:30:00+01:00");
+        for (Class<? extends Resource> type : List.of(Appointment.class, Slot.class, Schedule.class)) {
+            assertThat(entries(moved, type).get(0).getFullUrl())
+                    .isEqualTo(entries(booked, type).get(0).getFullUrl());
+        }
+        assertThat(R4Validation.errors(moved)).isEmpty();
+    }
+
+    @Test
     void aDateOnlyTimingGivesWayToTheServicesStartAndDuration() throws Exception {
         Bundle bundle = convert(Corpus.read("gold/google-healthcare-data-harmonization/wstl1/siu_s12_ex1.hl7"));
         Appointment appointment = one(bundle, Appointment.class);
