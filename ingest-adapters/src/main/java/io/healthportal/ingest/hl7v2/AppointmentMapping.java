@@ -228,7 +228,9 @@ final class AppointmentMapping {
         schedule.addIdentifier(scheduleId);
         schedule.addActor(resource.copy());
         schedule.setActive(true);
-        String scheduleUrl = transaction.conditionalUpdate(schedule, scheduleId);
+        // A conditional create: the Schedule is shared by every booking on the resource, and an update
+        // would make it an identity that orders (and so could skip) other patients' bookings.
+        String scheduleUrl = transaction.conditionalCreate(schedule, scheduleId);
 
         Identifier slotId = new Identifier().setSystem(system).setValue("slot/" + appointmentId.getValue());
         Slot slot = new Slot();

@@ -311,6 +311,11 @@ class Hl7v2MessageTypesTest {
         assertThat(appointment.getSlotFirstRep().getReference())
                 .isEqualTo(entries(bundle, Slot.class).get(0).getFullUrl());
         Schedule schedule = one(bundle, Schedule.class);
+        assertThat(entries(bundle, Schedule.class).get(0).getRequest().getMethod())
+                .isEqualTo(Bundle.HTTPVerb.POST);
+        assertThat(entries(bundle, Schedule.class).get(0).getRequest().getIfNoneExist())
+                .isEqualTo(
+                        "identifier=https%3A%2F%2Fhealthportal.io%2FId%2Fpartner%2Flab-b%2Fschedule|Practitioner%2F1210");
         assertThat(schedule.getActorFirstRep().getIdentifier().getValue()).isEqualTo("1210");
         assertThat(slot.getSchedule().getReference())
                 .isEqualTo(entries(bundle, Schedule.class).get(0).getFullUrl());
