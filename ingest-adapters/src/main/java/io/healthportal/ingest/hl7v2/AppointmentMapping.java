@@ -1,19 +1,24 @@
 package io.healthportal.ingest.hl7v2;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.hl7v2.model.Segment;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.pipeline.FhirTransaction;
 import io.healthportal.ingest.pipeline.MappingException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
@@ -79,10 +84,8 @@ final class AppointmentMapping {
             throw new MappingException("INGEST-HL7-BAD-PERIOD", "the appointment ends before it starts");
         }
         if (start != null && end != null) {
-            appointment.setStartElement(
-                    new org.hl7.fhir.r4.model.InstantType(start.getValue(), start.getPrecision(), start.getTimeZone()));
-            appointment.setEndElement(
-                    new org.hl7.fhir.r4.model.InstantType(end.getValue(), end.getPrecision(), end.getTimeZone()));
+            appointment.setStartElement(new InstantType(start.getValue(), start.getPrecision(), start.getTimeZone()));
+            appointment.setEndElement(new InstantType(end.getValue(), end.getPrecision(), end.getTimeZone()));
         } else if (appointment.getStatus() != Appointment.AppointmentStatus.CANCELLED) {
             // FHIR allows an appointment without a time only while proposed, cancelled or waitlisted.
             throw new MappingException(
@@ -202,8 +205,8 @@ final class AppointmentMapping {
         }
         String display = String.join(
                         " ",
-                        java.util.stream.Stream.of(description, pointOfCare, room, facility)
-                                .filter(java.util.Objects::nonNull)
+                        Stream.of(description, pointOfCare, room, facility)
+                                .filter(Objects::nonNull)
                                 .distinct()
                                 .toList())
                 .strip();
@@ -258,7 +261,7 @@ final class AppointmentMapping {
         if (unit.startsWith("h")) {
             minutes = value.multiply(BigDecimal.valueOf(60));
         } else if (unit.equals("s") || unit.startsWith("sec")) {
-            minutes = value.divide(BigDecimal.valueOf(60), 0, java.math.RoundingMode.HALF_UP);
+            minutes = value.divide(BigDecimal.valueOf(60), 0, RoundingMode.HALF_UP);
         } else {
             minutes = value;
         }
@@ -306,8 +309,7 @@ final class AppointmentMapping {
     }
 
     private static boolean precise(DateTimeType time) {
-        return time != null
-                && time.getPrecision().ordinal() >= ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND.ordinal();
+        return time != null && time.getPrecision().ordinal() >= TemporalPrecisionEnum.SECOND.ordinal();
     }
 
     private static Fields segment(List<Segment> segments, String name) {

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -145,7 +146,7 @@ final class Datatypes {
         }
         Reference reference = new Reference().setType("Practitioner");
         if (id != null) {
-            reference.setIdentifier(new org.hl7.fhir.r4.model.Identifier().setValue(id));
+            reference.setIdentifier(new Identifier().setValue(id));
         }
         if (!name.isEmpty()) {
             reference.setDisplay(name.getNameAsSingleString());

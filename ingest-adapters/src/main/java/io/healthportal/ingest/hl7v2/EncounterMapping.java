@@ -2,6 +2,7 @@ package io.healthportal.ingest.hl7v2;
 
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.pipeline.MappingException;
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -126,7 +127,7 @@ final class EncounterMapping {
      * partners' locations are not a shared identity, so no Location is written.
      */
     static Reference location(Fields segment, int field) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (int component : new int[] {1, 2, 3}) {
             if (segment.get(field, 0, component) != null) {
                 parts.add(segment.get(field, 0, component));

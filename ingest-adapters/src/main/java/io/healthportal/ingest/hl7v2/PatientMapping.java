@@ -2,14 +2,19 @@ package io.healthportal.ingest.hl7v2;
 
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.pipeline.MappingException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -32,22 +37,22 @@ final class PatientMapping {
      * {@code codesystems/MaritalStatus}: table 0002 to v3 MaritalStatus (or NullFlavor). C (common law) is
      * left out: R4's MaritalStatus code system has no such code.
      */
-    private static final java.util.Map<String, org.hl7.fhir.r4.model.Coding> MARITAL_STATUS = java.util.Map.ofEntries(
-            java.util.Map.entry("A", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "L", "Legally Separated")),
-            java.util.Map.entry("E", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "L", "Legally Separated")),
-            java.util.Map.entry("D", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "D", "Divorced")),
-            java.util.Map.entry("M", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "M", "Married")),
-            java.util.Map.entry("S", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "S", "Never Married")),
-            java.util.Map.entry("W", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "W", "Widowed")),
-            java.util.Map.entry("G", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
-            java.util.Map.entry("P", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
-            java.util.Map.entry("R", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
-            java.util.Map.entry("N", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "A", "Annulled")),
-            java.util.Map.entry("I", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "I", "Interlocutory")),
-            java.util.Map.entry("B", new org.hl7.fhir.r4.model.Coding(V3_MARITAL_STATUS, "U", "unmarried")),
-            java.util.Map.entry("U", new org.hl7.fhir.r4.model.Coding(V3_NULL_FLAVOR, "UNK", "Unknown")),
-            java.util.Map.entry("O", new org.hl7.fhir.r4.model.Coding(V3_NULL_FLAVOR, "OTH", "Other")),
-            java.util.Map.entry("T", new org.hl7.fhir.r4.model.Coding(V3_NULL_FLAVOR, "NAVU", "Not available")));
+    private static final Map<String, Coding> MARITAL_STATUS = Map.ofEntries(
+            Map.entry("A", new Coding(V3_MARITAL_STATUS, "L", "Legally Separated")),
+            Map.entry("E", new Coding(V3_MARITAL_STATUS, "L", "Legally Separated")),
+            Map.entry("D", new Coding(V3_MARITAL_STATUS, "D", "Divorced")),
+            Map.entry("M", new Coding(V3_MARITAL_STATUS, "M", "Married")),
+            Map.entry("S", new Coding(V3_MARITAL_STATUS, "S", "Never Married")),
+            Map.entry("W", new Coding(V3_MARITAL_STATUS, "W", "Widowed")),
+            Map.entry("G", new Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
+            Map.entry("P", new Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
+            Map.entry("R", new Coding(V3_MARITAL_STATUS, "T", "Domestic partner")),
+            Map.entry("N", new Coding(V3_MARITAL_STATUS, "A", "Annulled")),
+            Map.entry("I", new Coding(V3_MARITAL_STATUS, "I", "Interlocutory")),
+            Map.entry("B", new Coding(V3_MARITAL_STATUS, "U", "unmarried")),
+            Map.entry("U", new Coding(V3_NULL_FLAVOR, "UNK", "Unknown")),
+            Map.entry("O", new Coding(V3_NULL_FLAVOR, "OTH", "Other")),
+            Map.entry("T", new Coding(V3_NULL_FLAVOR, "NAVU", "Not available")));
 
     private PatientMapping() {}
 
@@ -106,9 +111,9 @@ final class PatientMapping {
             unmapped.add("PID-16 marital status outside the IG's MaritalStatus map");
         }
         String multipleBirth = pid.get(24);
-        java.math.BigDecimal birthOrder = Datatypes.decimal(pid.get(25));
+        BigDecimal birthOrder = Datatypes.decimal(pid.get(25));
         if (birthOrder != null && birthOrder.signum() > 0) {
-            patient.setMultipleBirth(new org.hl7.fhir.r4.model.IntegerType(birthOrder.intValue()));
+            patient.setMultipleBirth(new IntegerType(birthOrder.intValue()));
         } else if ("Y".equals(multipleBirth) || "N".equals(multipleBirth)) {
             patient.setMultipleBirth(new BooleanType("Y".equals(multipleBirth)));
         }
@@ -236,7 +241,7 @@ final class PatientMapping {
     }
 
     /** A table 0203 identifier type, with R4's display for the types the mappings assign. */
-    static org.hl7.fhir.r4.model.Coding identifierType(String code) {
+    static Coding identifierType(String code) {
         String display = switch (code) {
             case "MR" -> "Medical record number";
             case "FILL" -> "Filler Identifier";
@@ -244,11 +249,11 @@ final class PatientMapping {
             case "VN" -> "Visit number";
             default -> null;
         };
-        return new org.hl7.fhir.r4.model.Coding(V2_0203, code, display);
+        return new Coding(V2_0203, code, display);
     }
 
     /** Identifier types of table 0203 that R4's v2-0203 code system holds and partners send in PID-3. */
-    private static final java.util.Set<String> KNOWN_IDENTIFIER_TYPES = java.util.Set.of(
+    private static final Set<String> KNOWN_IDENTIFIER_TYPES = Set.of(
             "MR", "SS", "DL", "PI", "AN", "PT", "PN", "PPN", "NI", "SB", "DN", "BRN", "JHN", "MC", "MA", "EN", "PRN");
 
     /**
@@ -262,7 +267,7 @@ final class PatientMapping {
         if (type != null) {
             identifier.setType(
                     KNOWN_IDENTIFIER_TYPES.contains(type)
-                            ? new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(V2_0203, type, null))
+                            ? new CodeableConcept().addCoding(new Coding(V2_0203, type, null))
                             : new CodeableConcept().setText(type));
         }
         String authority = segment.get(field, rep, 4, 1);
