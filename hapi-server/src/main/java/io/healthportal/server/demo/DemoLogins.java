@@ -65,6 +65,11 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "system/Observation.crus",
             "system/DiagnosticReport.crus",
             "system/MedicationDispense.crus",
+            "system/MedicationRequest.crus",
+            "system/Immunization.crus",
+            "system/Appointment.crus",
+            "system/Slot.crus",
+            "system/Schedule.crus",
             "system/Provenance.crus");
 
     private final String demoAppRedirectUri;
