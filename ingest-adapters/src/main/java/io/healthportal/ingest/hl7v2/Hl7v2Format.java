@@ -20,6 +20,7 @@ import io.healthportal.ingest.pipeline.SourceMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -44,10 +45,18 @@ public final class Hl7v2Format implements FormatMapper {
     private static final Set<String> ADT_EVENTS = Set.of("A01", "A03", "A04", "A08");
     private static final Set<String> SIU_EVENTS = Set.of("S12", "S13", "S14", "S15", "S26");
 
-    /** Segments some mapping reads; any other segment (Z-segments included) is reported unmapped by name. */
-    private static final Set<String> MAPPED_SEGMENTS = Set.of(
-            "MSH", "EVN", "PID", "NK1", "PV1", "ORC", "OBR", "OBX", "MRG", "RXA", "RXR", "RXE", "RXD", "SCH", "AIS",
-            "AIP", "AIL");
+    /**
+     * The segments each message type's mapping reads; any other segment (Z-segments included) is reported
+     * unmapped by name.
+     */
+    private static final Map<String, Set<String>> MAPPED_SEGMENTS = Map.of(
+            "ADT", Set.of("MSH", "EVN", "PID", "NK1", "PV1"),
+            "ADT^A40", Set.of("MSH", "EVN", "PID", "MRG"),
+            "ORU", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "OBR", "OBX"),
+            "VXU", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXA", "RXR", "OBX"),
+            "RDE", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXE", "RXR"),
+            "RDS", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXD", "RXR"),
+            "SIU", Set.of("MSH", "EVN", "PID", "NK1", "SCH", "TQ1", "AIS", "AIP", "AIL"));
 
     private final PipeParser parser;
 
@@ -94,8 +103,10 @@ public final class Hl7v2Format implements FormatMapper {
             throw new MappingException("INGEST-HL7-NO-CONTROL-ID", "MSH-10 is empty");
         }
         List<String> unmapped = new ArrayList<>();
+        Set<String> mapped =
+                MAPPED_SEGMENTS.getOrDefault("ADT".equals(type) && "A40".equals(trigger) ? "ADT^A40" : type, Set.of());
         for (Segment segment : segments) {
-            if (!MAPPED_SEGMENTS.contains(segment.getName())) {
+            if (!mapped.contains(segment.getName())) {
                 unmapped.add(segment.getName());
             }
         }

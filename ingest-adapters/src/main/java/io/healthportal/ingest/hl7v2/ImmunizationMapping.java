@@ -37,6 +37,14 @@ final class ImmunizationMapping {
             throws MappingException {
         String patientUrl = Hl7v2Format.referencedPatient(segments, partner, transaction, unmapped);
         Map<String, Integer> seen = new HashMap<>();
+        for (Segment segment : segments) {
+            if (segment.getName().equals("ORC")) {
+                break;
+            }
+            if (segment.getName().equals("OBX")) {
+                unmapped.add("OBX outside an order (patient observations)");
+            }
+        }
         int written = 0;
         for (List<Fields> order : Hl7v2Format.runs(segments, "ORC")) {
             Fields orc = order.get(0);

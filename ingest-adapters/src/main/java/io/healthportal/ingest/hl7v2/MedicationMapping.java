@@ -68,9 +68,6 @@ final class MedicationMapping {
             if (rxd == null) {
                 throw new MappingException("INGEST-HL7-MISSING-SEGMENT", "an RDS^O13 order has no RXD segment");
             }
-            if (find(order, "RXE", null) != null) {
-                unmapped.add("RXE in RDS^O13 (the order itself is written from RDE^O11)");
-            }
             Identifier ordered = orderNumber(orc, new HashMap<>(), partner);
             MedicationDispense dispense = dispense(rxd, routeOf(order, "RXD"), partner, unmapped);
             // A dispense is one fill of an order: the order number with RXD-1, the dispense sub-id counter.

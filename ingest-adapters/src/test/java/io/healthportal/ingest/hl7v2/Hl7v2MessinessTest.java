@@ -109,6 +109,16 @@ class Hl7v2MessinessTest {
     }
 
     @Test
+    void segmentsAMessageTypeDoesNotReadAreReportedEvenWhereAnotherTypeReadsThem() throws Exception {
+        Hl7v2Format.Conversion adt =
+                format.convert(ADT_A01 + PID + PV1 + "OBX|1|NM|8867-4^Heart rate^LN||72|/min|||||F\r", source());
+        assertThat(adt.unmapped()).contains("OBX");
+        Hl7v2Format.Conversion oru =
+                format.convert(Hl7v2FormatTest.oru("PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F\rPV1|1|O"), source());
+        assertThat(oru.unmapped()).contains("PV1").doesNotContain("OBX", "OBR");
+    }
+
+    @Test
     void timestampsTakeThePartnersZoneUnlessTheyCarryOneIncludingBothUkClockChanges() throws Exception {
         Provenance ambiguous = one(
                 convert(ADT_A01.replace("EVN|A01|20260701101500", "EVN|A01|20261025013000") + PID + PV1),
