@@ -57,7 +57,10 @@ class DemoLogins implements ApplicationRunner, Ordered {
     private final DaoRegistry daoRegistry;
     private final PortalUsers users;
     private final ClientRegistrations clients;
-    /** ingest-adapters' Backend Services client: it writes what its HL7 v2 and CSV mappings produce. */
+    /**
+     * ingest-adapters' Backend Services client: it writes what its mappings produce (the scope list of
+     * its application.yaml; k8s/base/hapi-server-config.yaml registers the same).
+     */
     static final String INGEST_CLIENT = "ingest-adapters";
 
     static final Set<String> INGEST_SCOPES = Set.of(
@@ -66,6 +69,14 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "system/Observation.crus",
             "system/DiagnosticReport.crus",
             "system/MedicationDispense.crus",
+            "system/MedicationRequest.crus",
+            "system/MedicationStatement.crus",
+            "system/Immunization.crus",
+            "system/Condition.crus",
+            "system/AllergyIntolerance.crus",
+            "system/Appointment.crus",
+            "system/Slot.crus",
+            "system/Schedule.crus",
             "system/Provenance.crus");
 
     private final String demoAppRedirectUri;

@@ -12,7 +12,9 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 
 /**
  * HL7 v2 datatypes as FHIR datatypes, following the v2-to-FHIR IG's datatype maps
@@ -35,7 +37,15 @@ final class Datatypes {
             Map.entry("UCUM", UCUM),
             Map.entry("I10", "http://hl7.org/fhir/sid/icd-10"),
             Map.entry("ICD10", "http://hl7.org/fhir/sid/icd-10"),
-            Map.entry("READ", "http://read.info/readv2"));
+            Map.entry("READ", "http://read.info/readv2"),
+            // Medicines and vaccines: dm+d (the SNOMED CT UK drug extension, as UK Core names it), NDC,
+            // RxNorm, CVX vaccine and MVX manufacturer codes, NCI Thesaurus (routes in US immunization feeds).
+            Map.entry("DMD", "https://dmd.nhs.uk"),
+            Map.entry("NDC", "http://hl7.org/fhir/sid/ndc"),
+            Map.entry("RXNORM", "http://www.nlm.nih.gov/research/umls/rxnorm"),
+            Map.entry("CVX", "http://hl7.org/fhir/sid/cvx"),
+            Map.entry("MVX", "http://terminology.hl7.org/CodeSystem/MVX"),
+            Map.entry("NCIT", "http://ncithesaurus-stage.nci.nih.gov"));
 
     /**
      * Units commonly sent without a coding system whose text is already valid UCUM (UK lab units
@@ -109,7 +119,39 @@ final class Datatypes {
         if (hl7CodingSystem == null) {
             return null;
         }
+        // HL7 tables (HL7nnnn) keep no system: the validator knows the v2-nnnn code systems, and partners
+        // send local codes under those names (route ADB in table 0162, say), which would not validate.
         return CODING_SYSTEMS.get(hl7CodingSystem.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * XCN as a logical reference to a Practitioner (XCN[Practitioner]): the person's id (XCN-1) as the
+     * identifier, their name as the display. No Practitioner is written: partners' staff ids are not a
+     * shared identity, and a reference by identifier needs no resource to exist. Null when empty.
+     */
+    static Reference practitioner(Fields f, int field, int rep) {
+        String id = f.get(field, rep, 1);
+        HumanName name = new HumanName();
+        if (f.get(field, rep, 2, 1) != null) {
+            name.setFamily(f.get(field, rep, 2, 1));
+        }
+        if (f.get(field, rep, 3) != null) {
+            name.addGiven(f.get(field, rep, 3));
+        }
+        if (f.get(field, rep, 6) != null) {
+            name.addPrefix(f.get(field, rep, 6));
+        }
+        if (id == null && name.isEmpty()) {
+            return null;
+        }
+        Reference reference = new Reference().setType("Practitioner");
+        if (id != null) {
+            reference.setIdentifier(new Identifier().setValue(id));
+        }
+        if (!name.isEmpty()) {
+            reference.setDisplay(name.getNameAsSingleString());
+        }
+        return reference;
     }
 
     /** CWE/CE/CNE: components 1-3 and the alternate 4-6 as two codings, component 9 as text. */
@@ -153,8 +195,11 @@ final class Datatypes {
         if (f.get(field, rep, 3) != null) {
             name.addGiven(f.get(field, rep, 3));
         }
-        if (f.get(field, rep, 4) != null) {
-            name.addSuffix(f.get(field, rep, 4));
+        // Suffix (XPN-4), degree (XPN-6) and professional suffix (XPN-14) are all suffixes.
+        for (int component : new int[] {4, 6, 14}) {
+            if (f.get(field, rep, component) != null) {
+                name.addSuffix(f.get(field, rep, component));
+            }
         }
         if (f.get(field, rep, 5) != null) {
             name.addPrefix(f.get(field, rep, 5));
@@ -199,25 +244,49 @@ final class Datatypes {
         return address.isEmpty() ? null : address;
     }
 
-    /** XTN: the number (XTN-1, else XTN-12 unformatted) or, for an Internet address, XTN-4 as email. */
+    /**
+     * XTN[ContactPoint]: an Internet or X.400 address (XTN-4) is an email; otherwise the number is XTN-12
+     * (unformatted), else XTN-5/6/7/8 put together as the IG says ({@code +country area local Xext}), else
+     * XTN-1. XTN-3 gives the system (FX fax, BP pager, CP a mobile phone), XTN-2 the use (PRN, ORN, VHN
+     * home; WPN work; PRS mobile), else the field's own ({@code use}: home for PID-13, work for PID-14).
+     */
     static ContactPoint contactPoint(Fields f, int field, int rep, ContactPoint.ContactPointUse use) {
         String equipment = f.get(field, rep, 3);
-        ContactPoint contact = new ContactPoint().setUse(use);
-        if ("Internet".equalsIgnoreCase(equipment) || "X.400".equalsIgnoreCase(equipment)) {
+        ContactPoint contact = new ContactPoint().setUse(use(f.get(field, rep, 2), use));
+        if ("Internet".equalsIgnoreCase(equipment)
+                || "X.400".equalsIgnoreCase(equipment)
+                || "NET".equals(f.get(field, rep, 2))
+                || (equipment == null && f.get(field, rep, 1) == null && f.get(field, rep, 4) != null)) {
             String email = f.get(field, rep, 4);
             return email == null
                     ? null
                     : contact.setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(email);
         }
-        String number = f.get(field, rep, 1);
+        String number = f.get(field, rep, 12);
+        if (number == null && f.get(field, rep, 7) != null) {
+            StringBuilder composed = new StringBuilder();
+            if (f.get(field, rep, 5) != null) {
+                composed.append('+').append(f.get(field, rep, 5)).append(' ');
+            }
+            if (f.get(field, rep, 6) != null) {
+                composed.append(f.get(field, rep, 6)).append(' ');
+            }
+            composed.append(f.get(field, rep, 7));
+            if (f.get(field, rep, 8) != null) {
+                composed.append(" X").append(f.get(field, rep, 8));
+            }
+            number = composed.toString();
+        }
         if (number == null) {
-            number = f.get(field, rep, 12);
+            number = f.get(field, rep, 1);
         }
         if (number == null) {
             return null;
         }
         if ("FX".equals(equipment)) {
             contact.setSystem(ContactPoint.ContactPointSystem.FAX);
+        } else if ("BP".equals(equipment)) {
+            contact.setSystem(ContactPoint.ContactPointSystem.PAGER);
         } else {
             contact.setSystem(ContactPoint.ContactPointSystem.PHONE);
         }
@@ -225,6 +294,19 @@ final class Datatypes {
             contact.setUse(ContactPoint.ContactPointUse.MOBILE);
         }
         return contact.setValue(number);
+    }
+
+    /** XTN-2 (table 0201) as ContactPoint.use, else the field's own use. */
+    private static ContactPoint.ContactPointUse use(String code, ContactPoint.ContactPointUse fieldUse) {
+        if (code == null) {
+            return fieldUse;
+        }
+        return switch (code) {
+            case "PRN", "ORN", "VHN" -> ContactPoint.ContactPointUse.HOME;
+            case "WPN" -> ContactPoint.ContactPointUse.WORK;
+            case "PRS" -> ContactPoint.ContactPointUse.MOBILE;
+            default -> fieldUse;
+        };
     }
 
     /** A numeric value with the unit of OBX-6 (CWE: code, text, coding system). */
@@ -262,6 +344,18 @@ final class Datatypes {
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new MappingException(
                     "INGEST-HL7-BAD-TIMESTAMP", f.name() + "-" + field + " is not an HL7 v2 timestamp");
+        }
+    }
+
+    /** A timestamp held in one component of a field (a TQ's start, say); null when empty. */
+    static DateTimeType dateTime(Fields f, int field, int rep, int component, ZoneId partnerZone)
+            throws MappingException {
+        try {
+            return Hl7Timestamps.dateTime(f.get(field, rep, component), partnerZone);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new MappingException(
+                    "INGEST-HL7-BAD-TIMESTAMP",
+                    f.name() + "-" + field + "." + component + " is not an HL7 v2 timestamp");
         }
     }
 

@@ -20,6 +20,7 @@ import io.healthportal.ingest.pipeline.SourceMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -28,8 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HL7 v2 (2.3 to 2.8) into one FHIR transaction bundle per message: ADT^A01/A04/A08 to Patient and
- * Encounter, ORU^R01 to Patient, DiagnosticReport and Observations. Every message is parsed into the
+ * HL7 v2 (2.3 to 2.8) into one FHIR transaction bundle per message: ADT^A01/A03/A04/A08 to Patient and
+ * Encounter, ADT^A40 to linked Patients, ORU^R01 to DiagnosticReport and Observations, VXU^V04 to
+ * Immunization, RDE^O11 to MedicationRequest, RDS^O13 to MedicationDispense and SIU^S12-S15/S26 to
+ * Appointment (with Slot and Schedule). Every message is parsed into the
  * v2.6 model (HAPI's canonical parsing), so the mapping is written once for all versions. Each resource
  * is written by a conditional request on its business identifier, so a replay updates what the first
  * delivery created; each carries {@code meta.source} (partner and MSH-10; hapi-server appends its request id after {@code #}), and one Provenance per
@@ -39,8 +42,21 @@ import org.slf4j.LoggerFactory;
 public final class Hl7v2Format implements FormatMapper {
 
     private static final Logger log = LoggerFactory.getLogger(Hl7v2Format.class);
-    private static final Set<String> ADT_EVENTS = Set.of("A01", "A04", "A08");
-    private static final Set<String> MAPPED_SEGMENTS = Set.of("MSH", "EVN", "PID", "PV1", "ORC", "OBR", "OBX");
+    private static final Set<String> ADT_EVENTS = Set.of("A01", "A03", "A04", "A08");
+    private static final Set<String> SIU_EVENTS = Set.of("S12", "S13", "S14", "S15", "S26");
+
+    /**
+     * The segments each message type's mapping reads; any other segment (Z-segments included) is reported
+     * unmapped by name.
+     */
+    private static final Map<String, Set<String>> MAPPED_SEGMENTS = Map.of(
+            "ADT", Set.of("MSH", "EVN", "PID", "NK1", "PV1"),
+            "ADT^A40", Set.of("MSH", "EVN", "PID", "MRG"),
+            "ORU", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "OBR", "OBX"),
+            "VXU", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXA", "RXR", "OBX"),
+            "RDE", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXE", "RXR"),
+            "RDS", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXD", "RXR"),
+            "SIU", Set.of("MSH", "EVN", "PID", "NK1", "SCH", "TQ1", "AIS", "AIP", "AIL"));
 
     private final PipeParser parser;
 
@@ -87,8 +103,10 @@ public final class Hl7v2Format implements FormatMapper {
             throw new MappingException("INGEST-HL7-NO-CONTROL-ID", "MSH-10 is empty");
         }
         List<String> unmapped = new ArrayList<>();
+        Set<String> mapped =
+                MAPPED_SEGMENTS.getOrDefault("ADT".equals(type) && "A40".equals(trigger) ? "ADT^A40" : type, Set.of());
         for (Segment segment : segments) {
-            if (!MAPPED_SEGMENTS.contains(segment.getName())) {
+            if (!mapped.contains(segment.getName())) {
                 unmapped.add(segment.getName());
             }
         }
@@ -96,8 +114,18 @@ public final class Hl7v2Format implements FormatMapper {
         FhirTransaction transaction = new FhirTransaction(metaSource(partner.id(), controlId), partner.id());
         if ("ADT".equals(type) && ADT_EVENTS.contains(trigger)) {
             adt(segments, trigger, partner, transaction, unmapped);
+        } else if ("ADT".equals(type) && "A40".equals(trigger)) {
+            MergeMapping.map(segments, partner, transaction, unmapped);
         } else if ("ORU".equals(type) && "R01".equals(trigger)) {
             oru(segments, partner, transaction, unmapped);
+        } else if ("VXU".equals(type) && "V04".equals(trigger)) {
+            ImmunizationMapping.map(segments, partner, transaction, unmapped);
+        } else if ("RDE".equals(type) && "O11".equals(trigger)) {
+            MedicationMapping.requests(segments, partner, transaction, unmapped);
+        } else if ("RDS".equals(type) && "O13".equals(trigger)) {
+            MedicationMapping.dispenses(segments, partner, transaction, unmapped);
+        } else if ("SIU".equals(type) && SIU_EVENTS.contains(trigger)) {
+            AppointmentMapping.map(segments, trigger, partner, transaction, unmapped);
         } else {
             throw new MappingException(
                     "INGEST-HL7-UNSUPPORTED-EVENT", "message type " + type + "^" + trigger + " is not mapped");
@@ -143,11 +171,13 @@ public final class Hl7v2Format implements FormatMapper {
             throws MappingException {
         Fields pid = required(segments, "PID");
         PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
+        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
         String patientUrl = transaction.conditionalUpdate(patient.patient(), patient.matchOn());
         Segment pv1 = first(segments, "PV1");
         if (pv1 != null) {
-            EncounterMapping.MappedEncounter encounter =
-                    EncounterMapping.map(new Fields(pv1), trigger, partner, unmapped);
+            Segment evn = first(segments, "EVN");
+            EncounterMapping.MappedEncounter encounter = EncounterMapping.map(
+                    new Fields(pv1), evn == null ? null : new Fields(evn), trigger, partner, unmapped);
             if (encounter != null) {
                 encounter.encounter().setSubject(new Reference(patientUrl));
                 transaction.conditionalUpdate(encounter.encounter(), encounter.matchOn());
@@ -158,10 +188,8 @@ public final class Hl7v2Format implements FormatMapper {
     private static void oru(
             List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
             throws MappingException {
-        Fields pid = required(segments, "PID");
-        PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
         // A lab's PID does not overwrite demographics a clinic sent: create the patient only if unknown.
-        String patientUrl = transaction.conditionalCreate(patient.patient(), patient.matchOn());
+        String patientUrl = referencedPatient(segments, partner, transaction, unmapped);
         Fields orc = null;
         Fields obr = null;
         List<Fields> obxs = new ArrayList<>();
@@ -188,9 +216,11 @@ public final class Hl7v2Format implements FormatMapper {
                 }
                 case "OBX" -> {
                     if (obr == null) {
-                        throw new MappingException("INGEST-HL7-OBX-WITHOUT-OBR", "an OBX segment precedes every OBR");
+                        // A patient-level observation (ORU_R01's PATIENT OBX): no order gives it an identity.
+                        unmapped.add("OBX outside an order (before any OBR)");
+                    } else {
+                        obxs.add(new Fields(segment));
                     }
-                    obxs.add(new Fields(segment));
                 }
                 default -> {
                     // other segments were listed as unmapped above
@@ -234,7 +264,7 @@ public final class Hl7v2Format implements FormatMapper {
         return recorded != null ? recorded : Datatypes.dateTime(msh, 7, partner.timeZone());
     }
 
-    private static Fields required(List<Segment> segments, String name) throws MappingException {
+    static Fields required(List<Segment> segments, String name) throws MappingException {
         Segment segment = first(segments, name);
         if (segment == null) {
             throw new MappingException("INGEST-HL7-MISSING-SEGMENT", "the message has no " + name + " segment");
@@ -242,11 +272,48 @@ public final class Hl7v2Format implements FormatMapper {
         return new Fields(segment);
     }
 
-    private static Segment first(List<Segment> segments, String name) {
+    static List<Fields> all(List<Segment> segments, String name) {
+        return segments.stream()
+                .filter(s -> s.getName().equals(name))
+                .map(Fields::new)
+                .toList();
+    }
+
+    static Segment first(List<Segment> segments, String name) {
         return segments.stream()
                 .filter(s -> s.getName().equals(name))
                 .findFirst()
                 .orElse(null);
+    }
+
+    /**
+     * The patient of a message that does not own demographics (results, immunizations, medicines,
+     * appointments): a conditional create, so that a clinic's ADT stays the source of the Patient.
+     * Returns the entry's fullUrl.
+     */
+    static String referencedPatient(
+            List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
+            throws MappingException {
+        PatientMapping.MappedPatient patient = PatientMapping.map(required(segments, "PID"), partner, unmapped);
+        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
+        return transaction.conditionalCreate(patient.patient(), patient.matchOn());
+    }
+
+    /**
+     * The message cut into runs that each start at a segment named {@code start} (an ORC, say) and hold the
+     * segments after it up to the next one; segments before the first are not in any run.
+     */
+    static List<List<Fields>> runs(List<Segment> segments, String start) {
+        List<List<Fields>> runs = new ArrayList<>();
+        for (Segment segment : segments) {
+            if (segment.getName().equals(start)) {
+                runs.add(new ArrayList<>());
+            }
+            if (!runs.isEmpty()) {
+                runs.get(runs.size() - 1).add(new Fields(segment));
+            }
+        }
+        return runs;
     }
 
     /** Every non-empty segment in message order, groups flattened. */

@@ -48,21 +48,35 @@ final class ResultMapping {
 
     static MappedReport map(Fields obr, Fields orc, List<Fields> obxs, PartnerProperties partner, List<String> unmapped)
             throws MappingException {
+        // The filler order number (OBR-3, else ORC-3) identifies the report; a lab that sends only the
+        // placer's number (OBR-2, else ORC-2) is identified by that, with type PLAC.
         String filler = obr.get(3, 1);
         if (filler == null && orc != null) {
             filler = orc.get(3, 1);
         }
+        String idType = "FILL";
+        if (filler == null) {
+            filler = obr.get(2, 1) != null ? obr.get(2, 1) : orc == null ? null : orc.get(2, 1);
+            idType = "PLAC";
+        }
         if (filler == null) {
             throw new MappingException(
-                    "INGEST-HL7-NO-FILLER-ORDER",
-                    "OBR-3 and ORC-3 are empty: the report has no filler order number to identify it by");
+                    "INGEST-HL7-NO-ORDER-NUMBER",
+                    "OBR-2, OBR-3, ORC-2 and ORC-3 are empty: the report has no order number to identify it by");
         }
         Identifier reportId = new Identifier()
                 .setSystem(partner.identifierSystems().order())
                 .setValue(filler)
-                .setType(new CodeableConcept().addCoding(new Coding(PatientMapping.V2_0203, "FILL", null)));
+                .setType(new CodeableConcept().addCoding(PatientMapping.identifierType(idType)));
         DiagnosticReport report = new DiagnosticReport();
         report.addIdentifier(reportId);
+        String placer = obr.get(2, 1);
+        if ("FILL".equals(idType) && placer != null) {
+            report.addIdentifier(new Identifier()
+                    .setSystem(partner.identifierSystems().order())
+                    .setValue(placer)
+                    .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
+        }
         report.setStatus(reportStatus(obr.get(25)));
         CodeableConcept code = Datatypes.codeableConcept(obr, 4, 0);
         if (code == null) {
@@ -80,7 +94,7 @@ final class ResultMapping {
         if (issued != null) {
             report.setIssued(issued.getValue());
         }
-        for (int field : new int[] {2, 10, 16, 32}) {
+        for (int field : new int[] {10, 16, 32}) {
             if (obr.present(field)) {
                 unmapped.add("OBR-" + field);
             }
@@ -96,7 +110,7 @@ final class ResultMapping {
                 narrative.add(obx.get(5, 0, 1) == null ? "" : text(obx));
                 continue;
             }
-            observations.add(observation(obx, filler, observed, seen, partner, unmapped));
+            observations.add(observation(obx, filler, observed, seen, "laboratory", partner, unmapped));
         }
         if (!narrative.isEmpty()) {
             report.addPresentedForm()
@@ -106,11 +120,17 @@ final class ResultMapping {
         return new MappedReport(report, reportId, observations);
     }
 
-    private static MappedObservation observation(
+    /**
+     * One OBX as an Observation identified by its order's number, its code and sub-id.
+     *
+     * @param category an observation-category code, or null for none
+     */
+    static MappedObservation observation(
             Fields obx,
             String filler,
             DateTimeType reportEffective,
             Map<String, Integer> seen,
+            String category,
             PartnerProperties partner,
             List<String> unmapped)
             throws MappingException {
@@ -127,7 +147,9 @@ final class ResultMapping {
         Observation observation = new Observation();
         observation.addIdentifier(identifier);
         observation.setStatus(observationStatus(obx.get(11)));
-        observation.addCategory(new CodeableConcept().addCoding(new Coding(CATEGORY, "laboratory", "Laboratory")));
+        if ("laboratory".equals(category)) {
+            observation.addCategory(new CodeableConcept().addCoding(new Coding(CATEGORY, "laboratory", "Laboratory")));
+        }
         observation.setCode(code);
         value(obx, observation, partner, unmapped);
         referenceRange(obx, observation);
@@ -143,7 +165,8 @@ final class ResultMapping {
         } else if (reportEffective != null) {
             observation.setEffective(reportEffective.copy());
         }
-        for (int field : new int[] {15, 16, 17, 18, 23, 24, 25}) {
+        observation.setMethod(Datatypes.codeableConcept(obx, 17, 0));
+        for (int field : new int[] {15, 16, 18, 23, 24, 25}) {
             if (obx.present(field)) {
                 unmapped.add("OBX-" + field);
             }
@@ -281,8 +304,25 @@ final class ResultMapping {
     /** {@code codesystems/InterpretationCodes}: table 0078 codes are the v3 interpretation codes. */
     private static CodeableConcept interpretation(String flag) {
         String code = flag.strip();
-        return new CodeableConcept().addCoding(new Coding(INTERPRETATION, code, null));
+        return new CodeableConcept().addCoding(new Coding(INTERPRETATION, code, INTERPRETATION_DISPLAY.get(code)));
     }
+
+    /** The v3 ObservationInterpretation displays of the flags labs send most. */
+    private static final Map<String, String> INTERPRETATION_DISPLAY = Map.ofEntries(
+            Map.entry("N", "Normal"),
+            Map.entry("A", "Abnormal"),
+            Map.entry("AA", "Critical abnormal"),
+            Map.entry("H", "High"),
+            Map.entry("HH", "Critical high"),
+            Map.entry("L", "Low"),
+            Map.entry("LL", "Critical low"),
+            Map.entry("S", "Susceptible"),
+            Map.entry("R", "Resistant"),
+            Map.entry("I", "Intermediate"),
+            Map.entry("POS", "Positive"),
+            Map.entry("NEG", "Negative"),
+            Map.entry("DET", "Detected"),
+            Map.entry("ND", "Not detected"));
 
     /** {@code codesystems/ResultStatus[Non-Queries]}; A (some results) is partial, unmapped codes unknown. */
     private static DiagnosticReport.DiagnosticReportStatus reportStatus(String code) {

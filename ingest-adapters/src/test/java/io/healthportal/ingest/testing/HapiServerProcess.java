@@ -33,7 +33,10 @@ public final class HapiServerProcess {
 
     /** What ingest-adapters writes, and so what the test reads back. */
     public static final String SCOPES = "system/Patient.crus system/Encounter.crus system/Observation.crus"
-            + " system/DiagnosticReport.crus system/MedicationDispense.crus system/Provenance.crus";
+            + " system/DiagnosticReport.crus system/MedicationDispense.crus system/MedicationRequest.crus"
+            + " system/MedicationStatement.crus system/Immunization.crus system/Condition.crus"
+            + " system/AllergyIntolerance.crus system/Appointment.crus system/Slot.crus system/Schedule.crus"
+            + " system/Provenance.crus";
 
     private final Process process;
     private final int port;
