@@ -104,6 +104,7 @@ public final class AuditEvents {
         event.addSubtype(TOKEN_ISSUED.copy());
         AuditEventEntityComponent token = event.addEntity()
                 .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                .setRole(new Coding(OBJECT_ROLE, "13", "Security Resource"))
                 .setName("access token")
                 .setDescription(String.join(" ", scopes));
         token.addDetail().setType("scope").setValue(new org.hl7.fhir.r4.model.StringType(String.join(" ", scopes)));
