@@ -34,6 +34,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Issue 3, item 16, on the full server: the AuditEvents a scenario of requests leaves behind, counted
@@ -55,6 +56,9 @@ class AuditTrailIT extends FhirServerTestBase {
 
     @Autowired
     PortalUsers users;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private String family;
     private String patientA;
@@ -312,6 +316,17 @@ class AuditTrailIT extends FhirServerTestBase {
         assertThat(total(send(request("/AuditEvent?_content=" + app.clientId()))))
                 .isZero();
         assertThat(total(send(request("/AuditEvent?_text=" + app.clientId())))).isZero();
+        // HAPI's own record of the decision: 0 is "database only", 1 "full text too"; its Hibernate Search
+        // routing writes a Lucene document only for the latter.
+        assertThat(jdbc.queryForList(
+                        "SELECT DISTINCT sp_index_status FROM hfj_resource WHERE res_type = 'AuditEvent'",
+                        Integer.class))
+                .containsExactly(0);
+        assertThat(jdbc.queryForList(
+                        "SELECT sp_index_status FROM hfj_resource WHERE res_type = 'Patient' AND fhir_id = ?",
+                        Integer.class,
+                        patientA))
+                .containsExactly(1);
     }
 
     @Test
