@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Audits every request HAPI answers on {@code /fhir}, allowed or refused: it notes the response or the
@@ -35,8 +37,10 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 class AuditRequestInterceptor {
 
     static final String AUDIT_EVENT = "AuditEvent";
+    private static final String EVERYTHING = "$everything";
     private static final String RESPONSE = AuditRequestInterceptor.class.getName() + ".response";
     private static final String FAILURE = AuditRequestInterceptor.class.getName() + ".failure";
+    private static final String TYPES_ADDED = AuditRequestInterceptor.class.getName() + ".types-added";
     private static final Set<RestOperationTypeEnum> CHANGES = EnumSet.of(
             RestOperationTypeEnum.UPDATE,
             RestOperationTypeEnum.PATCH,
@@ -48,16 +52,22 @@ class AuditRequestInterceptor {
     private final AuditEvents events;
     private final FhirContext fhirContext;
     private final Clock clock;
+    private final String recordTypes;
 
     AuditRequestInterceptor(AuditTrail trail, AuditEvents events, FhirContext fhirContext, Clock clock) {
         this.trail = trail;
         this.events = events;
         this.fhirContext = fhirContext;
         this.clock = clock;
+        this.recordTypes = fhirContext.getResourceTypes().stream()
+                .filter(type -> !AUDIT_EVENT.equals(type))
+                .sorted()
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     boolean refuseChangesToTheAuditTrail(RequestDetails request) {
+        leaveTheAuditTrailOutOfEverything(request);
         if (!AUDIT_EVENT.equals(request.getResourceName())) {
             return true;
         }
@@ -69,6 +79,27 @@ class AuditRequestInterceptor {
             throw new MethodNotAllowedException(AuditStorageInterceptor.CHANGE_REFUSED);
         }
         return true;
+    }
+
+    /**
+     * AuditEvents name the patients they concern, so HAPI's {@code $everything} (everything that links to
+     * the patient) would return the patient's growing audit trail with their record, each call adding
+     * to it. The record is what {@code $everything} is for: without a {@code _type}, every type but
+     * AuditEvent is asked for; a patient reads their audit trail by searching AuditEvent.
+     */
+    private void leaveTheAuditTrailOutOfEverything(RequestDetails request) {
+        if (!EVERYTHING.equals(request.getOperation())
+                || request.getParameters().containsKey(Constants.PARAM_TYPE)) {
+            return;
+        }
+        if (request.getResource() instanceof Parameters parameters) {
+            if (parameters.getParameter(Constants.PARAM_TYPE) == null) {
+                parameters.addParameter(Constants.PARAM_TYPE, new StringType(recordTypes));
+            }
+        } else {
+            request.addParameter(Constants.PARAM_TYPE, new String[] {recordTypes});
+            request.getUserData().put(TYPES_ADDED, Boolean.TRUE);
+        }
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -110,13 +141,23 @@ class AuditRequestInterceptor {
                 request.getOperation(),
                 request.getResourceName(),
                 request.getId() == null ? null : request.getId().toUnqualified().getValue(),
-                AuditedRequest.query(request.getResourceName(), request.getOperation(), request.getParameters()),
+                AuditedRequest.query(request.getResourceName(), request.getOperation(), askedParameters(request)),
                 status,
                 failure == null ? null : failure.getMessage(),
                 RequestActors.current(address),
                 (IBaseResource) request.getUserData().get(RESPONSE),
                 request.getResource());
         trail.record(() -> audited.toEvents(events, fhirContext));
+    }
+
+    /** The parameters as the client sent them, without the {@code _type} added above. */
+    private static java.util.Map<String, String[]> askedParameters(RequestDetails request) {
+        if (request.getUserData().get(TYPES_ADDED) == null) {
+            return request.getParameters();
+        }
+        java.util.Map<String, String[]> asked = new java.util.LinkedHashMap<>(request.getParameters());
+        asked.remove(Constants.PARAM_TYPE);
+        return asked;
     }
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -138,9 +179,5 @@ class AuditRequestInterceptor {
                 }
             }
         }
-    }
-
-    static String typeAndId(IIdType id) {
-        return id.toUnqualifiedVersionless().getValue();
     }
 }

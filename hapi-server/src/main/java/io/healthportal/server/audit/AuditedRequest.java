@@ -77,7 +77,7 @@ record AuditedRequest(
             }
         }
         patients.values().forEach(patient -> event.addEntity(AuditEvents.patient(patient)));
-        if (query != null && action(interaction) == AuditEventAction.E) {
+        if (query != null && !query.isEmpty() && action(interaction) == AuditEventAction.E) {
             event.addEntity(AuditEvents.query(query));
         }
         return List.of(event);
@@ -241,7 +241,9 @@ record AuditedRequest(
         if (parameters == null) {
             return null;
         }
-        String path = (resourceType == null ? "" : resourceType) + (operationName == null ? "" : "/" + operationName);
+        String path = java.util.stream.Stream.of(resourceType, operationName)
+                .filter(java.util.Objects::nonNull)
+                .collect(Collectors.joining("/"));
         String encoded = parameters.entrySet().stream()
                 .flatMap(parameter -> java.util.Arrays.stream(parameter.getValue())
                         .map(value -> encode(parameter.getKey()) + "=" + encode(value)))

@@ -126,6 +126,35 @@ class AuditEventsTest {
     }
 
     @Test
+    void anEverythingOperationNamesTheOperationThePatientAndTheQuery() {
+        Bundle everything = new Bundle();
+        everything.addEntry().setResource(patient("7", "2"));
+        Observation observation = new Observation();
+        observation.setId("Observation/5/_history/1");
+        observation.setSubject(new Reference("Patient/7"));
+        everything.addEntry().setResource(observation);
+
+        AuditEvent event = single(new AuditedRequest(
+                NOW,
+                RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE,
+                "$everything",
+                "Patient",
+                "Patient/7",
+                AuditedRequest.query("Patient", "$everything", Map.of()),
+                200,
+                null,
+                CLINICIAN,
+                everything,
+                null));
+
+        assertThat(event.getAction()).isEqualTo(AuditEventAction.E);
+        assertThat(event.getSubtype()).extracting(Coding::getCode).containsExactly("operation", "$everything");
+        assertThat(entities(event)).containsExactly("1 Patient/7/_history/2", "24 query");
+        assertThat(AuditedRequest.query(null, "$export", Map.of("_type", new String[] {"Patient,Observation"})))
+                .isEqualTo("$export?_type=Patient%2CObservation");
+    }
+
+    @Test
     void aTransactionGivesOneEventPerEntry() {
         Bundle asked = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         Observation observation = new Observation();

@@ -330,6 +330,28 @@ class AuditTrailIT extends FhirServerTestBase {
     }
 
     @Test
+    void everythingLeavesTheAuditTrailOutAndIsAuditedItself() {
+        assertThat(send(request("/Patient/" + patientA)).statusCode()).isEqualTo(200);
+        trail.flush();
+        assertThat(auditEvents("entity=Patient/" + patientA)).isNotEmpty();
+
+        HttpResponse<String> everything = send(request("/Patient/" + patientA + "/$everything"));
+        assertThat(everything.statusCode()).as(everything.body()).isEqualTo(200);
+        assertThat(fhirContext
+                        .newJsonParser()
+                        .parseResource(Bundle.class, everything.body())
+                        .getEntry())
+                .extracting(entry -> entry.getResource().fhirType())
+                .contains("Patient", "Observation")
+                .doesNotContain("AuditEvent");
+        trail.flush();
+
+        AuditEvent audited = only(auditEvents("entity=Patient/" + patientA), subtype("$everything"));
+        assertThat(audited.getSubtypeFirstRep().getCode()).isEqualTo("operation");
+        assertThat(entities(audited)).contains("1 Patient/" + patientA + "/_history/1", "24 Patient/$everything");
+    }
+
+    @Test
     void anAuditedPatientCanStillBeDeleted() {
         String patientD = create(patient(family + "d"));
         assertThat(send(request("/Patient/" + patientD)).statusCode()).isEqualTo(200);
