@@ -352,6 +352,29 @@ class AuditTrailIT extends FhirServerTestBase {
     }
 
     @Test
+    void aBulkExportKickOffIsAudited() {
+        // Bulk export needs an unrestricted scope here (SmartAuthorizationInterceptor).
+        BackendServicesTestClient exporter = backendClient("system/*.cruds");
+        HttpResponse<String> kickOff = as(
+                exporter.accessToken(),
+                get("/Patient/$export?_type=Patient,Observation").header("Prefer", "respond-async"));
+        assertThat(kickOff.statusCode()).as(kickOff.body()).isEqualTo(202);
+        // Not needed here: cancel the job rather than leave it running beside the other tests.
+        as(
+                exporter.accessToken(),
+                HttpRequest.newBuilder(java.net.URI.create(
+                                kickOff.headers().firstValue("Content-Location").orElseThrow()))
+                        .DELETE());
+        trail.flush();
+
+        AuditEvent exported = only(auditEvents("agent-name:exact=" + exporter.clientId()), subtype("$export"));
+        assertThat(exported.getAction()).isEqualTo(AuditEventAction.E);
+        assertThat(exported.getOutcome()).isEqualTo(AuditEventOutcome._0);
+        assertThat(exported.getOutcomeDesc()).isEqualTo("202");
+        assertThat(entities(exported)).containsExactly("24 Patient/$export?_type=Patient%2CObservation");
+    }
+
+    @Test
     void anAuditedPatientCanStillBeDeleted() {
         String patientD = create(patient(family + "d"));
         assertThat(send(request("/Patient/" + patientD)).statusCode()).isEqualTo(200);
