@@ -104,13 +104,17 @@ public class AuditTrail implements SmartLifecycle {
      * calls it; so do the tests, instead of sleeping.
      */
     public void flush() {
+        flush(Duration.ofSeconds(30));
+    }
+
+    private void flush(Duration wait) {
         unauthenticated.close(clock.instant(), true).forEach(this::recordWindow);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + wait.toNanos();
         synchronized (progress) {
             while (unwritten.get() > 0 && running) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    log.warn("PORTAL-AUDIT-504: {} audit records still unwritten after 30 s", unwritten.get());
+                    log.warn("PORTAL-AUDIT-504: {} audit records still unwritten after {}", unwritten.get(), wait);
                     return;
                 }
                 try {
@@ -181,6 +185,9 @@ public class AuditTrail implements SmartLifecycle {
         try {
             systemDao.transaction(writerRequest(), transaction);
         } catch (RuntimeException e) {
+            if (!running) {
+                throw e; // shutting down: the database may be gone, so no retries one by one
+            }
             // Usually a resource deleted since it was cached: store the events one by one so only that
             // event loses its references.
             log.debug("Audit batch failed, writing one by one", e);
@@ -267,12 +274,17 @@ public class AuditTrail implements SmartLifecycle {
 
     @Override
     public void stop() {
-        flush();
+        // Bounded: with the database already unreachable, shutdown must not hang on audit.
+        flush(Duration.ofSeconds(10));
         running = false;
+        writer.interrupt();
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
+            writer.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (unwritten.get() > 0) {
+            log.error("PORTAL-AUDIT-504: {} audit records were not written before shutdown", unwritten.get());
         }
     }
 

@@ -296,6 +296,7 @@ class AuditTrailIT extends FhirServerTestBase {
         assertThat(as(adminToken, get("/AuditEvent/" + clinicRead.getIdElement().getIdPart()))
                         .statusCode())
                 .isEqualTo(200);
+        trail.flush();
         assertThat(auditEvents("agent-name:exact=" + adminUser))
                 .as("the administrator's own sign-in, token and searches")
                 .anyMatch(subtype("110122"))
