@@ -29,6 +29,7 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
     static final String FHIR_USER_CLAIM = "fhirUser";
 
     static final String ENCOUNTER_CLAIM = "encounter";
+    static final String CLIENT_ID_CLAIM = "client_id";
 
     private final String fhirBase;
     private final String activeKeyId;
@@ -55,6 +56,9 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
             // A singleton list: the stored authorization is read back by a serializer that allows only
             // certain collection classes, and List.of is not one of them.
             context.getClaims().audience(Collections.singletonList(fhirBase)).claim("scope", String.join(" ", scopes));
+            // RFC 9068's client_id: names the app in /fhir's audit, since aud is the FHIR base.
+            context.getClaims()
+                    .claim(CLIENT_ID_CLAIM, context.getRegisteredClient().getClientId());
             user.ifPresent(u -> {
                 context.getClaims().claim(FHIR_USER_CLAIM, fhirBase + "/" + u.fhirUser());
                 // /fhir intersects the scopes with what this role may do (RoleLimit); looked up again on

@@ -267,7 +267,9 @@ class CrudIT extends FhirApiTestBase {
                 .extracting(entry -> typeAndId(entry.getResource()) + "/"
                         + entry.getResource().getMeta().getVersionId())
                 .containsExactly(earlyId + "/2", laterId + "/1");
-        assertThat(ids(systemHistory)).containsExactly(typeAndId(observation), earlyId, laterId);
+        // The server's audit trail of these very requests is in the system's history too.
+        assertThat(ids(systemHistory).stream().filter(id -> !id.startsWith("AuditEvent/")))
+                .containsExactly(typeAndId(observation), earlyId, laterId);
     }
 
     @Test

@@ -1,0 +1,103 @@
+package io.healthportal.server.audit;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.healthportal.server.authserver.PortalUser;
+import io.healthportal.server.authserver.PortalUsers;
+import jakarta.servlet.http.HttpServletRequest;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Audits sign-ins on the login form (successful or not) and every access token the token endpoint
+ * issues, from the authentication events Spring Security publishes: the authorization server's
+ * classes need not know about audit.
+ */
+class AuthenticationAuditListener {
+
+    private final AuditTrail trail;
+    private final AuditEvents events;
+    private final PortalUsers users;
+    private final Clock clock;
+
+    AuthenticationAuditListener(AuditTrail trail, AuditEvents events, PortalUsers users, Clock clock) {
+        this.trail = trail;
+        this.events = events;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    @EventListener
+    void onSuccess(AuthenticationSuccessEvent event) {
+        Authentication authentication = event.getAuthentication();
+        if (authentication instanceof UsernamePasswordAuthenticationToken) {
+            String username = authentication.getName();
+            String fhirUser = users.find(username).map(PortalUser::fhirUser).orElse(null);
+            AuditActor actor = new AuditActor(fhirUser, username, null, null, address(authentication));
+            trail.record(events.login(clock.instant(), actor, true, null));
+        } else if (authentication instanceof OAuth2AccessTokenAuthenticationToken issued) {
+            tokenIssued(issued);
+        }
+    }
+
+    @EventListener
+    void onFailure(AbstractAuthenticationFailureEvent event) {
+        Authentication attempt = event.getAuthentication();
+        if (!(attempt instanceof UsernamePasswordAuthenticationToken)) {
+            return; // a client at the token endpoint, or a bearer token: not a person signing in
+        }
+        String reason = event.getException() instanceof LockedException
+                ? "account locked after repeated failures"
+                : event.getException() instanceof DisabledException ? "account disabled" : "bad credentials";
+        // The name as typed: it may match no account, which is worth knowing too.
+        AuditActor actor = new AuditActor(null, attempt.getName(), null, null, address(attempt));
+        trail.record(events.login(clock.instant(), actor, false, reason));
+    }
+
+    private void tokenIssued(OAuth2AccessTokenAuthenticationToken issued) {
+        OAuth2AccessToken token = issued.getAccessToken();
+        String clientId = issued.getRegisteredClient().getClientId();
+        try {
+            // The token was signed a moment ago by this server; its claims say who and which patient.
+            JWTClaimsSet claims = SignedJWT.parse(token.getTokenValue()).getJWTClaimsSet();
+            String fhirUser = RequestActors.relative(claims.getStringClaim(RequestActors.FHIR_USER_CLAIM));
+            boolean person = fhirUser != null || claims.getStringClaim(RequestActors.ROLE_CLAIM) != null;
+            AuditActor actor = new AuditActor(
+                    fhirUser, person ? claims.getSubject() : null, clientId, claims.getJWTID(), currentAddress());
+            trail.record(events.tokenIssued(
+                    clock.instant(), actor, List.copyOf(token.getScopes()), claims.getStringClaim("patient")));
+        } catch (ParseException e) {
+            AuditActor actor = new AuditActor(null, null, clientId, null, currentAddress());
+            trail.record(events.tokenIssued(clock.instant(), actor, List.copyOf(token.getScopes()), null));
+        }
+    }
+
+    private static String address(Authentication authentication) {
+        return authentication.getDetails() instanceof WebAuthenticationDetails details
+                ? details.getRemoteAddress()
+                : currentAddress();
+    }
+
+    private static String currentAddress() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? remoteAddress(attributes.getRequest())
+                : null;
+    }
+
+    private static String remoteAddress(HttpServletRequest request) {
+        return request.getRemoteAddr();
+    }
+}
