@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.hl7v2.MllpListeners;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.HapiServerProcess;
@@ -91,11 +92,15 @@ class EndToEndIT {
      * queue again.
      */
     @AfterAll
-    void deleteTheRunsQueue(@Autowired RabbitListenerEndpointRegistry listeners) throws Exception {
+    void deleteTheRunsQueues(
+            @Autowired RabbitListenerEndpointRegistry listeners, @Autowired IngestProperties properties)
+            throws Exception {
         listeners.stop();
         try (Connection connection = rabbitConnection();
                 Channel channel = connection.createChannel()) {
-            channel.queueDelete(QUEUE);
+            for (int p = 0; p < properties.broker().partitions(); p++) {
+                channel.queueDelete(properties.broker().partitionQueue(p));
+            }
         }
     }
 
@@ -161,11 +166,16 @@ class EndToEndIT {
                 .execute();
         assertThat(patients.getEntry()).hasSize(1);
 
-        // The rabbitmq profile declared a quorum queue: declaring it again as one is accepted (RabbitMQ
-        // refuses a declaration whose x-queue-type differs from the existing queue's).
+        // The rabbitmq profile declared quorum queues with a single active consumer: declaring one again
+        // so is accepted (RabbitMQ refuses a declaration whose arguments differ from the existing queue's).
         try (Connection connection = rabbitConnection();
                 Channel channel = connection.createChannel()) {
-            channel.queueDeclare(QUEUE, true, false, false, java.util.Map.of("x-queue-type", "quorum"));
+            channel.queueDeclare(
+                    QUEUE + ".0",
+                    true,
+                    false,
+                    false,
+                    java.util.Map.of("x-queue-type", "quorum", "x-single-active-consumer", true));
         }
     }
 

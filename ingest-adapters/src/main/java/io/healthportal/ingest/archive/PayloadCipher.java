@@ -1,9 +1,12 @@
 package io.healthportal.ingest.archive;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-GCM encryption of archived payloads. Each payload gets a fresh 96-bit nonce; the receipt id is
@@ -46,6 +49,24 @@ public final class PayloadCipher {
             return cipher.doFinal(sealed.ciphertext());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("INGEST-ARCHIVE-OPEN: the archived payload failed authentication", e);
+        }
+    }
+
+    /**
+     * A keyed pseudonym of {@code value} (HMAC-SHA256 under a key derived from the archive key), for
+     * grouping by an identifier without storing it. Keyed because a plain hash of an NHS number is
+     * reversed by hashing all of them.
+     */
+    public byte[] pseudonym(String value) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(key.key().getEncoded(), "HmacSHA256"));
+            byte[] subkey = derive.doFinal("ingest-pseudonym-v1".getBytes(StandardCharsets.US_ASCII));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(subkey, "HmacSHA256"));
+            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("INGEST-ARCHIVE-PSEUDONYM: HMAC failed", e);
         }
     }
 

@@ -2,6 +2,8 @@ package io.healthportal.ingest.config;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -42,12 +44,38 @@ public record IngestProperties(
     /**
      * @param embeddedPort the port of the embedded AMQP broker (default profile); 0 with a real broker
      * @param quorumQueues declare RabbitMQ quorum queues (the {@code rabbitmq} profile)
-     * @param queue the queue receipts are published to and consumed from
+     * @param queue the name stem of the partition queues: receipts go to {@code queue.0} ... {@code
+     *     queue.(partitions-1)} by their patient key
+     * @param partitions how many partition queues there are, and so how many messages are processed in
+     *     parallel (each queue has one active consumer, so its messages are processed in order). Every
+     *     replica must use the same number; change it only with the queues drained, since it moves keys
+     *     between queues. Defaults to {@code spring.rabbitmq.listener.simple.concurrency}
      */
     public record Broker(
             int embeddedPort,
             boolean quorumQueues,
-            @NotBlank String queue) {
+            @NotBlank String queue,
+            @Min(1) @Max(256) int partitions) {
+
+        @ConstructorBinding
+        public Broker {}
+
+        /** One partition: for code that never consumes. */
+        public Broker(int embeddedPort, boolean quorumQueues, String queue) {
+            this(embeddedPort, quorumQueues, queue, 1);
+        }
+
+        /** The partition queue a receipt goes to: by its patient key, else (no patient) by its id. */
+        public String queueFor(String patientKey, java.util.UUID receiptId) {
+            int hash = patientKey != null && patientKey.length() >= 8
+                    ? Integer.parseUnsignedInt(patientKey.substring(0, 8), 16)
+                    : receiptId.hashCode();
+            return partitionQueue(Math.floorMod(hash, partitions));
+        }
+
+        public String partitionQueue(int partition) {
+            return queue + "." + partition;
+        }
 
         /** The embedded broker keeps messages in memory: a restart loses what it held. */
         public boolean embedded() {

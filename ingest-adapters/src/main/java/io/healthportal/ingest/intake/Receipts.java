@@ -2,6 +2,7 @@ package io.healthportal.ingest.intake;
 
 import io.healthportal.ingest.archive.PayloadCipher;
 import io.healthportal.ingest.archive.PayloadCipher.Sealed;
+import io.healthportal.ingest.pipeline.PatientKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -31,6 +32,7 @@ public class Receipts {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final PatientKeys patientKeys;
 
     Receipts(
             JdbcTemplate jdbc,
@@ -38,8 +40,10 @@ public class Receipts {
             PayloadCipher cipher,
             ApplicationEventPublisher events,
             Optional<Clock> clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            PatientKeys patientKeys) {
         this.meters = meters;
+        this.patientKeys = patientKeys;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.cipher = cipher;
@@ -49,7 +53,8 @@ public class Receipts {
 
     /**
      * Stores a payload durably, or finds the receipt of an earlier identical delivery (same partner,
-     * message id and payload hash). A reused message id with different content is a new receipt.
+     * message id and payload hash). A reused message id with different content is a new receipt. The
+     * receipt records its patient key ({@link PatientKeys}), which the relay routes by.
      */
     public Accepted accept(String partnerId, String format, String channel, String messageId, byte[] payload) {
         byte[] hash = sha256(payload);
@@ -62,10 +67,11 @@ public class Receipts {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Sealed sealed = cipher.seal(payload, associatedData(id));
+        String patientKey = patientKeys.of(partnerId, format, id, now, payload).orElse(null);
         Boolean inserted = transactions.execute(status -> {
             jdbc.update(
                     "INSERT INTO receipt (id, partner_id, format, channel, message_id, payload_sha256, payload_bytes,"
-                            + " received_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED')",
+                            + " received_at, status, patient_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?)",
                     id,
                     partnerId,
                     format,
@@ -73,7 +79,8 @@ public class Receipts {
                     key,
                     hash,
                     payload.length,
-                    Timestamp.from(now));
+                    Timestamp.from(now),
+                    patientKey);
             int keyed = jdbc.update(
                     "INSERT INTO dedup_key (partner_id, message_id, payload_sha256, receipt_id) VALUES (?, ?, ?, ?)"
                             + " ON CONFLICT DO NOTHING",

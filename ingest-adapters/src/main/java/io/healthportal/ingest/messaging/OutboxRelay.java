@@ -27,9 +27,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Publishes pending outbox rows to the broker, each message carrying only its receipt id (no PHI on the
- * broker), and marks a row published once the broker confirms it. Rows are claimed with {@code SKIP
- * LOCKED}, so several replicas can relay side by side. A row whose publish is not confirmed stays
- * pending and is tried again; consumers skip receipts already finished, so a second copy is harmless.
+ * broker), to the partition queue of its receipt's patient key ({@link QueueConfig}), and marks a row
+ * published once the broker confirms it. One replica relays at a time (a transaction-scoped advisory
+ * lock) and publishes rows in the order they were accepted, so each partition queue holds a patient's
+ * messages in arrival order. A row whose publish is not confirmed stays pending and is tried again;
+ * consumers skip receipts already finished, so a second copy is harmless.
  */
 @Component
 class OutboxRelay {
@@ -37,6 +39,8 @@ class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    // pg advisory lock id of the relay: "outbox" in ASCII.
+    private static final long RELAY_LOCK = 0x6f7574626f78L;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -111,17 +115,23 @@ class OutboxRelay {
     /** Publishes up to one batch of pending rows; returns how many rows it claimed. */
     int publishBatch() {
         Integer claimed = transactions.execute(status -> {
+            // Two replicas relaying side by side could publish a patient's later message first.
+            if (!Boolean.TRUE.equals(
+                    jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK))) {
+                return 0;
+            }
             List<Row> rows = jdbc.query(
-                    "SELECT id, receipt_id FROM outbox WHERE status = 'PENDING' ORDER BY id LIMIT ?"
-                            + " FOR UPDATE SKIP LOCKED",
-                    (rs, n) -> new Row(rs.getLong("id"), rs.getObject("receipt_id", UUID.class)),
+                    "SELECT o.id, o.receipt_id, r.patient_key FROM outbox o JOIN receipt r ON r.id = o.receipt_id"
+                            + " WHERE o.status = 'PENDING' ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED",
+                    (rs, n) -> new Row(
+                            rs.getLong("id"), rs.getObject("receipt_id", UUID.class), rs.getString("patient_key")),
                     BATCH);
             List<CorrelationData> confirmations = new ArrayList<>();
             for (Row row : rows) {
                 CorrelationData correlation = new CorrelationData(Long.toString(row.id()));
                 rabbit.convertAndSend(
                         "",
-                        properties.broker().queue(),
+                        properties.broker().queueFor(row.patientKey(), row.receiptId()),
                         row.receiptId().toString(),
                         message -> {
                             message.getMessageProperties().setDeliveryMode(MessageDeliveryMode.PERSISTENT);
@@ -170,5 +180,5 @@ class OutboxRelay {
         worker.shutdownNow();
     }
 
-    private record Row(long id, UUID receiptId) {}
+    private record Row(long id, UUID receiptId, String patientKey) {}
 }

@@ -9,17 +9,18 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes receipt ids. The message is acknowledged only after the receipt is finished (written to
  * hapi-server, or dead-lettered); while hapi-server fails transiently the processor retries with
  * backoff inside this call, so the consumer pauses instead of taking more work. If it gives up for
- * now, the message goes back to the queue; if this process dies, the broker redelivers it.
+ * now, the message goes back to the queue; if this process dies, the broker redelivers it. It listens on
+ * every partition queue, one container each ({@link QueueConfig}).
  */
 @Component
-class ReceiptListener {
+class ReceiptListener implements ChannelAwareMessageListener {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptListener.class);
 
@@ -29,8 +30,8 @@ class ReceiptListener {
         this.processor = processor;
     }
 
-    @RabbitListener(queues = "${portal.ingest.broker.queue}", ackMode = "MANUAL")
-    void onMessage(Message message, Channel channel) throws IOException {
+    @Override
+    public void onMessage(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
         UUID receiptId;
         try {

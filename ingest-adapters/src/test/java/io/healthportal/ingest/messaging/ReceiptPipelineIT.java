@@ -10,6 +10,7 @@ import io.healthportal.ingest.testing.MllpClient;
 import io.healthportal.ingest.testing.RequiresCorpus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -131,6 +132,60 @@ class ReceiptPipelineIT extends IngestAppTestBase {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE receipt_id = ?", Integer.class, skipped))
                 .isZero();
         assertThat(meters.counter("ingest.receipts.skipped.older").count()).isPositive();
+    }
+
+    /**
+     * The issue's ordering scenario: an admission, an update at 12:00 that hapi-server refuses once with
+     * a 503, and an update at 10:00 sent while the 12:00 one is being retried. The 10:00 update waits in
+     * the patient's partition queue behind the retry, then is skipped as older: the last Patient written
+     * is the 12:00 one.
+     */
+    @Test
+    void anUpdateWaitingForARetryHoldsBackItsPatientsLaterMessagesAndTheNewestEventStands() throws Exception {
+        String mrn = "ORD" + UUID.randomUUID().toString().substring(0, 8);
+        String admit = newControlId();
+        String updateT2 = newControlId();
+        String updateT1 = newControlId();
+        FHIR.answerFor(":message:" + updateT2, 503);
+
+        send(adt("A01", admit, "20260302090000", mrn, "FIRST"));
+        send(adt("A08", updateT2, "20260302120000", mrn, "SECOND"));
+        send(adt("A08", updateT1, "20260302100000", mrn, "STALE"));
+
+        UUID skipped = awaitStatus(updateT1, "SKIPPED_OLDER");
+        UUID admitted = awaitStatus(admit, "WRITTEN");
+        UUID updated = awaitStatus(updateT2, "WRITTEN");
+        List<String> patientWrites = FHIR.bodies().stream()
+                .filter(b -> b.contains("|" + mrn + "\"") || b.contains("\"" + mrn + "\""))
+                .toList();
+        assertThat(patientWrites)
+                .as("the admission, then the 12:00 update twice (503, then written); never the 10:00 one")
+                .hasSize(3)
+                .noneMatch(b -> b.contains(":message:" + updateT1));
+        assertThat(patientWrites.get(0)).contains(":message:" + admit);
+        assertThat(patientWrites.get(1)).contains(":message:" + updateT2);
+        assertThat(patientWrites.get(2)).contains(":message:" + updateT2).contains("\"SECOND\"");
+
+        // One patient key for the three, stored as a pseudonym (not the MRN), so one partition queue.
+        List<String> keys = jdbc.queryForList(
+                "SELECT patient_key FROM receipt WHERE id IN (?, ?, ?)", String.class, admitted, updated, skipped);
+        assertThat(keys).hasSize(3).doesNotContainNull().allMatch(k -> k.equals(keys.get(0)));
+        assertThat(keys.get(0)).doesNotContain(mrn).hasSize(64);
+        // The 10:00 update was finished only after the retried 12:00 one was written.
+        assertThat(jdbc.queryForObject(
+                        "SELECT (SELECT finished_at FROM receipt WHERE id = ?) >= (SELECT finished_at FROM receipt"
+                                + " WHERE id = ?)",
+                        Boolean.class,
+                        skipped,
+                        updated))
+                .isTrue();
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM dead_letter WHERE receipt_id IN (?, ?, ?)",
+                        Integer.class,
+                        admitted,
+                        updated,
+                        skipped))
+                .isZero();
     }
 
     private static String adt(String trigger, String controlId, String eventTime, String mrn, String given) {
