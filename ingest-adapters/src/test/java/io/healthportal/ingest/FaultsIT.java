@@ -36,6 +36,7 @@ import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
@@ -52,7 +53,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * each fault every accepted message is in hapi-server exactly once (resources and identifiers counted)
  * and nothing is dead-lettered. hapi-server is reached through a {@link TcpProxy}, so its port can refuse
  * connections without stopping the shared server. Slow: a hapi-server start (shared), a worker JVM
- * start and a 30-second outage.
+ * start, a broker restart (which every user of the test RabbitMQ sees for a few seconds) and a
+ * 30-second outage.
  */
 @RequiresEndToEndServices
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -201,6 +203,60 @@ class FaultsIT {
         awaitAllWritten(mrns);
         assertEachStoredExactlyOnce(mrns);
         assertThat(readyMessages()).isZero();
+    }
+
+    /**
+     * The broker's application stopped and started ({@code rabbitmqctl stop_app}/{@code start_app}; the
+     * durable quorum queues and their persistent messages survive) while messages are queued and held
+     * unacknowledged, and while more are accepted: those wait in the outbox until the broker is back.
+     */
+    @Test
+    void aBrokerRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
+        Assumptions.assumeTrue(rabbitmqctl("status") == 0, "rabbitmqctl cannot manage the test broker here");
+        List<String> queued = newMrns(4);
+        List<String> duringOutage = newMrns(4);
+        proxy().refuse();
+        try {
+            queued.forEach(this::admit);
+            // On the broker: published, and held by the consumers retrying against the refused port.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> count(
+                                    "EXISTS (SELECT 1 FROM outbox o WHERE o.receipt_id = receipt.id"
+                                            + " AND o.status = 'PUBLISHED')",
+                                    queued)
+                            == queued.size());
+            assertThat(rabbitmqctl("stop_app")).isZero();
+            try {
+                duringOutage.forEach(this::admit);
+                assertThat(count("status = 'ACCEPTED'", duringOutage)).isEqualTo(duringOutage.size());
+            } finally {
+                assertThat(rabbitmqctl("start_app")).isZero();
+            }
+        } finally {
+            proxy().open();
+        }
+
+        List<String> all = new java.util.ArrayList<>(queued);
+        all.addAll(duringOutage);
+        awaitAllWritten(all);
+        assertEachStoredExactlyOnce(all);
+        await().atMost(Duration.ofSeconds(30)).until(() -> readyMessages() == 0);
+    }
+
+    private static int rabbitmqctl(String command) throws InterruptedException {
+        try {
+            Process process = new ProcessBuilder("rabbitmqctl", command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                return -1;
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private void admit(String mrn) {
