@@ -25,7 +25,9 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>On RabbitMQ (the {@code rabbitmq} profile, several replicas) the queues are quorum queues with
  * {@code x-single-active-consumer}: every replica subscribes to every partition, the broker delivers
- * to one of them and fails over to another when it goes away. The embedded broker is in one process,
+ * to one of them and fails over to another when it goes away. So at most {@code partitions} messages
+ * are processed at once however many replicas run (often all on the replica that subscribed first):
+ * scale by raising the partitions, not only the replicas. The embedded broker is in one process,
  * which subscribes once per queue. The relay publishes in receipt order, one replica at a time ({@link
  * OutboxRelay}). What the broker order cannot cover (a publish retried after a later one for the same
  * patient was confirmed, a payload naming several patients) the database still orders: {@code
