@@ -188,6 +188,51 @@ class ReceiptPipelineIT extends IngestAppTestBase {
                 .isZero();
     }
 
+    /**
+     * What the partition queues add to the database's row locks: while a patient's message is retried,
+     * the patient's next message is not taken by another consumer (to wait on a row lock, holding a
+     * consumer and a connection); it stays queued in the patient's partition until the first is finished.
+     */
+    @Test
+    void aPatientsNextMessageStaysQueuedWhileTheFirstIsRetried() throws Exception {
+        String mrn = "ORD" + UUID.randomUUID().toString().substring(0, 8);
+        String first = newControlId();
+        String next = newControlId();
+        Integer[] unavailable = new Integer[20];
+        java.util.Arrays.fill(unavailable, 503);
+        FHIR.answerFor(":message:" + first, unavailable);
+
+        send(adt("A01", first, "20260303090000", mrn, "FIRST"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> writesOf(first) >= 1);
+        send(adt("A08", next, "20260303100000", mrn, "NEXT"));
+        UUID nextReceipt = awaitStatus(next, "ACCEPTED");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT status FROM outbox WHERE receipt_id = ?", String.class, nextReceipt)
+                        .equals("PUBLISHED"));
+        // With consumers sharing one queue, another consumer would now wait on the first's row locks.
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> writesOf(next) == 0
+                        && jdbc.queryForObject(
+                                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                                + " AND wait_event_type = 'Lock'",
+                                        Integer.class)
+                                == 0);
+        assertThat(jdbc.queryForObject("SELECT status FROM receipt WHERE id = ?", String.class, nextReceipt))
+                .isEqualTo("ACCEPTED");
+
+        FHIR.clear(":message:" + first);
+        awaitStatus(first, "WRITTEN");
+        awaitStatus(next, "WRITTEN");
+        List<String> patientWrites = FHIR.bodies().stream()
+                .filter(b -> b.contains(":message:" + first) || b.contains(":message:" + next))
+                .toList();
+        assertThat(patientWrites.get(patientWrites.size() - 1)).contains(":message:" + next);
+        assertThat(patientWrites.stream().filter(b -> b.contains(":message:" + next)))
+                .hasSize(1);
+    }
+
     private static String adt(String trigger, String controlId, String eventTime, String mrn, String given) {
         return "MSH|^~\\&|PAS|CLINIC|PORTAL|NHS|" + eventTime + "||ADT^" + trigger + "^ADT_A01|" + controlId
                 + "|P|2.5.1\r"
