@@ -74,7 +74,7 @@ final class CareRelationships {
                 clock.instant().atZone(ZoneOffset.UTC).minusMonths(MONTHS).toInstant());
         SearchParameterMap encounters = SearchParameterMap.newSynchronous()
                 .add(Encounter.SP_PARTICIPANT, new ReferenceParam(practitioner))
-                .add(Encounter.SP_DATE, new DateParam(ParamPrefixEnum.GREATER_THAN_OR_EQUALS, cutOff));
+                .add(Encounter.SP_DATE, new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, cutOff));
         for (IBaseResource found : search("Encounter", encounters)) {
             addPatient(patients, ((Encounter) found).getSubject());
         }
