@@ -70,6 +70,8 @@ class CareRelationshipIT extends FhirServerTestBase {
     private String booked;
     private String recentEncounter;
     private String oldEncounter;
+    private String fulfilled;
+    private String cancelled;
     private String observationOfBooked;
     private String observationOfOld;
 
@@ -81,7 +83,11 @@ class CareRelationshipIT extends FhirServerTestBase {
         booked = create(patient());
         recentEncounter = create(patient());
         oldEncounter = create(patient());
+        fulfilled = create(patient());
+        cancelled = create(patient());
         create(appointment(booked, Appointment.AppointmentStatus.BOOKED));
+        create(appointment(fulfilled, Appointment.AppointmentStatus.FULFILLED));
+        create(appointment(cancelled, Appointment.AppointmentStatus.CANCELLED));
         create(encounter(recentEncounter, ZonedDateTime.now(ZoneOffset.UTC).minusMonths(3)));
         create(encounter(oldEncounter, ZonedDateTime.now(ZoneOffset.UTC).minusMonths(13)));
         observationOfBooked = create(observation(booked));
@@ -100,6 +106,7 @@ class CareRelationshipIT extends FhirServerTestBase {
         assertThat(status(token, "/Patient/" + booked)).isEqualTo(200);
         assertThat(status(token, "/Observation/" + observationOfBooked)).isEqualTo(200);
         assertThat(status(token, "/Patient/" + recentEncounter)).isEqualTo(200);
+        assertThat(status(token, "/Patient/" + fulfilled)).isEqualTo(200);
         assertThat(status(token, "/Patient/" + booked + "/$everything")).isEqualTo(200);
         assertThat(status(token, "/Practitioner/" + practitioner))
                 .as("outside every patient compartment: readable")
@@ -114,12 +121,21 @@ class CareRelationshipIT extends FhirServerTestBase {
         assertRefused(read);
         assertThat(read.body()).contains(BREAK_GLASS);
         assertRefused(as(token, get("/Observation/" + observationOfOld)));
+        assertRefused(as(token, get("/Patient/" + cancelled)));
         assertRefused(as(token, get("/Observation?patient=" + oldEncounter)));
         assertRefused(as(token, get("/Patient/" + oldEncounter + "/$everything")));
         assertRefused(as(token, get("/Practitioner?_id=" + practitioner + "&_revinclude=Encounter:participant")));
         assertRefused(as(
                 token,
                 post("/Observation", fhirContext.newJsonParser().encodeResourceToString(observation(oldEncounter)))));
+        String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + oldEncounter + "\"}},"
+                + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + booked + "\"}}]}";
+        HttpResponse<String> answered = as(token, post("", batch));
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        Bundle entries = fhirContext.newJsonParser().parseResource(Bundle.class, answered.body());
+        assertThat(entries.getEntry().get(0).getResponse().getStatus()).startsWith("403");
+        assertThat(entries.getEntry().get(1).getResponse().getStatus()).startsWith("200");
     }
 
     @Test
@@ -129,7 +145,7 @@ class CareRelationshipIT extends FhirServerTestBase {
         assertThat(ids(token, "/Observation?code=" + CODE_SYSTEM + "%7C" + code))
                 .containsExactly("Observation/" + observationOfBooked);
         assertThat(ids(token, "/Patient?family=" + family))
-                .containsExactlyInAnyOrder("Patient/" + booked, "Patient/" + recentEncounter);
+                .containsExactlyInAnyOrder("Patient/" + booked, "Patient/" + recentEncounter, "Patient/" + fulfilled);
     }
 
     @Test
