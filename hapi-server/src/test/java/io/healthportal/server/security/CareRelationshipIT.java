@@ -129,9 +129,9 @@ class CareRelationshipIT extends FhirServerTestBase {
                 token,
                 post("/Observation", fhirContext.newJsonParser().encodeResourceToString(observation(oldEncounter)))));
         // HAPI's search narrowing turns a batch's read into a search of the patients within the limit.
-        HttpResponse<String> read = as(token, post("", batch("Patient/" + oldEncounter)));
-        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        assertThat(read.body()).doesNotContain("Patient/" + oldEncounter + "\"");
+        HttpResponse<String> batchRead = as(token, post("", batch("Patient/" + oldEncounter)));
+        assertThat(batchRead.statusCode()).as(batchRead.body()).isEqualTo(200);
+        assertThat(batchRead.body()).doesNotContain("Patient/" + oldEncounter + "\"");
         HttpResponse<String> search = as(token, post("", batch("Observation?patient=" + oldEncounter)));
         assertThat(search.statusCode()).as(search.body()).isIn(200, 403);
         assertThat(search.body()).doesNotContain("Observation/" + observationOfOld);
