@@ -174,6 +174,24 @@ class CareRelationshipIT extends FhirServerTestBase {
     }
 
     @Test
+    void aSearchUnderBreakGlassIsNotNarrowedAndEachPatientOutsideIsAudited() throws Exception {
+        String token = clinicianToken(null);
+        String reason = "Multi-casualty incident triage " + UUID.randomUUID();
+
+        HttpResponse<String> searched =
+                as(token, get("/Observation?code=" + CODE_SYSTEM + "%7C" + code).header(BREAK_GLASS, reason));
+
+        assertThat(searched.statusCode()).as(searched.body()).isEqualTo(200);
+        assertThat(searched.body()).contains("Observation/" + observationOfOld, "Observation/" + observationOfBooked);
+        trail.flush();
+        assertThat(breakGlassEventsAbout(oldEncounter))
+                .singleElement()
+                .satisfies(event ->
+                        assertThat(event.getPurposeOfEventFirstRep().getText()).isEqualTo(reason));
+        assertThat(breakGlassEventsAbout(booked)).isEmpty();
+    }
+
+    @Test
     void aBlankOrTooShortReasonIsRefused() throws Exception {
         String token = clinicianToken(null);
 
