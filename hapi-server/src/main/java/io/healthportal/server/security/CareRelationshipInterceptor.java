@@ -32,7 +32,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  *       _revinclude}, {@code $everything}, history) that belongs to patients, none of them within the
  *       limit, makes the request a 403 naming break-glass; resources in no patient's compartment
  *       (Practitioner, Location, Organization, Schedule, Slot...) stay readable;
- *   <li>creating, updating or deleting such a resource is refused alike (creating a Patient is not).
+ *   <li>creating, updating or deleting such a resource is refused alike (creating a Patient is not);
+ *   <li>Bulk export ({@code $export}) is refused: its job runs later, out of reach of these checks.
  * </ul>
  *
  * <p>Break-glass: a clinician sends a typed reason in {@value #HEADER}; that request is then not limited
@@ -53,6 +54,9 @@ class CareRelationshipInterceptor {
     static final String NO_REASON = "PORTAL-AUTH-403: break-glass needs a typed reason of at least " + MIN_REASON
             + " characters in the " + HEADER + " header";
 
+    static final String NO_EXPORT = "PORTAL-AUTH-403: Bulk export is not available to a clinician's user scopes"
+            + " (it could not be limited to their care relationships)";
+    private static final String EXPORT = "$export";
     private static final String LIMIT_KEY = CareRelationshipInterceptor.class.getName() + ".limit";
 
     /**
@@ -87,6 +91,10 @@ class CareRelationshipInterceptor {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (!(authentication instanceof JwtAuthenticationToken token) || !limited(token.getToken())) {
             return true;
+        }
+        if (EXPORT.equals(request.getOperation())) {
+            // The export runs later as a system job, where no per-request check can follow it.
+            throw new ForbiddenOperationException(NO_EXPORT);
         }
         Jwt jwt = token.getToken();
         Set<String> patients = new HashSet<>();

@@ -124,6 +124,7 @@ class CareRelationshipIT extends FhirServerTestBase {
         assertRefused(as(token, get("/Patient/" + cancelled)));
         assertRefused(as(token, get("/Observation?patient=" + oldEncounter)));
         assertRefused(as(token, get("/Patient/" + oldEncounter + "/$everything")));
+        assertRefused(as(token, get("/Patient/$export?_type=Patient").header("Prefer", "respond-async")));
         assertRefused(as(token, get("/Practitioner?_id=" + practitioner + "&_revinclude=Encounter:participant")));
         assertRefused(as(
                 token,
