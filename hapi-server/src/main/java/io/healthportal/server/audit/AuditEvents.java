@@ -130,7 +130,7 @@ public final class AuditEvents {
 
     /**
      * A clinician opening a record outside their care relationships with a typed reason (issue 3, item
-     * 14). Nothing calls it yet: it is the hook the break-glass flow will record through.
+     * 14), stored beside the request's own {@code rest} event: one per patient reached that way.
      */
     public AuditEvent breakGlass(Instant recorded, AuditActor actor, String patientId, String reason) {
         AuditEvent event = base(recorded, SECURITY_ALERT, AuditEventAction.E, AuditEventOutcome._0, actor);

@@ -93,6 +93,16 @@ public class AuditTrail implements SmartLifecycle {
         }
     }
 
+    /**
+     * Queues one break-glass event per patient a clinician reached outside their care relationships in
+     * the current request, naming the caller from its access token; call it on the request thread.
+     */
+    public void breakGlass(String address, java.util.Collection<String> patientIds, String reason) {
+        AuditActor actor = RequestActors.current(address);
+        Instant now = clock.instant();
+        patientIds.forEach(patientId -> record(events.breakGlass(now, actor, patientId, reason)));
+    }
+
     /** Counts one 401 to {@code address}; stored as one event per address per minute. */
     void unauthenticated(String address) {
         Instant now = clock.instant();

@@ -1,9 +1,13 @@
 package io.healthportal.server.security;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthportal.server.audit.AuditTrail;
 import io.healthportal.server.authserver.ClientOrigins;
 import io.healthportal.server.config.PortalProperties;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -26,8 +30,16 @@ class FhirSecurityConfig {
     }
 
     @Bean
-    FhirSecurityInterceptors fhirSecurityInterceptors(SmartEndpoints endpoints) {
+    CareRelationships careRelationships(DaoRegistry daos) {
+        return new CareRelationships(daos, Clock.systemUTC(), Duration.ofMinutes(1));
+    }
+
+    @Bean
+    FhirSecurityInterceptors fhirSecurityInterceptors(
+            SmartEndpoints endpoints, CareRelationships careRelationships, AuditTrail trail) {
         return new FhirSecurityInterceptors(List.of(
+                // First: the narrowing and the checks after it read the limit it leaves on the request.
+                new CareRelationshipInterceptor(careRelationships, trail),
                 new SmartSearchNarrowingInterceptor(),
                 new CategoryScopeInterceptor(),
                 new SmartAuthorizationInterceptor(),

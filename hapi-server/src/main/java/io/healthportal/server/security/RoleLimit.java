@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * What a staff role may do on {@code /fhir} whatever scopes an app was granted (issue 3, item 14): the
  * effective permission is the granted scopes intersected with this. Patients and clinicians have no
- * such limit here (their limits are the patient compartment and, later, the care relationship).
+ * such limit here (their limits are the patient compartment and, for clinicians, the care relationship
+ * of {@link CareRelationshipInterceptor}).
  *
  * @param types each resource type the role reaches and what it may do on it; every other type is out
  */

@@ -37,8 +37,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>Granular {@code ?category=} scopes on Observation and Condition read the type here; {@link
  * CategoryScopeInterceptor} narrows searches to their categories and hides everything else.
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}; the clinician's care
- * relationship of item 14; chained parameters into a type outside the grant ({@code
+ * <p>A clinician's {@code user/} scopes are further limited to the patients within their care
+ * relationships by {@link CareRelationshipInterceptor}.
+ *
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}; chained parameters into a type outside the grant ({@code
  * Appointment?reason-reference:Condition.code=...}) are not refused; PATCH by patient and role-limited
  * tokens, operations other than {@code $everything} on the patient's own record, and Bulk export need a
  * {@code *.cruds} system or user scope.

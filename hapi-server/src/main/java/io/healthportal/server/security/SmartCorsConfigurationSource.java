@@ -43,8 +43,16 @@ class SmartCorsConfigurationSource implements CorsConfigurationSource {
             CorsConfiguration clients = new CorsConfiguration();
             clients.setAllowedOrigins(List.copyOf(origins.registered()));
             clients.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+            // X-Break-Glass-Reason: a clinician's browser app breaking the glass (CareRelationshipInterceptor).
             clients.setAllowedHeaders(List.of(
-                    "Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match", "If-None-Exist"));
+                    "Authorization",
+                    "Content-Type",
+                    "Accept",
+                    "Prefer",
+                    "If-Match",
+                    "If-None-Match",
+                    "If-None-Exist",
+                    CareRelationshipInterceptor.HEADER));
             clients.setExposedHeaders(
                     List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate", "X-Progress"));
             clients.setMaxAge(600L);

@@ -1,17 +1,55 @@
 package io.healthportal.server.security;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
 import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
+import io.healthportal.server.security.CareRelationshipInterceptor.CareLimit;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Narrows the searches of a token whose scopes are all patient scopes to that patient's compartment,
- * so that {@code Observation?code=...} answers with the patient's own observations instead of a 403.
+ * Narrows searches to the patients a token may reach, so that {@code Observation?code=...} answers with
+ * their data instead of a 403: a token whose scopes are all patient scopes to that patient's
+ * compartment; a clinician's {@code user/} scopes to the patients within their care relationships
+ * ({@link CareRelationshipInterceptor}, which must run first), unless they broke the glass. Types in no
+ * patient's compartment are not narrowed. A search naming only patients outside the limit is a 403.
  */
 class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
 
+    /** Narrows to no one: no resource has this id (ids are at most 64 characters). */
+    static final String NO_PATIENT = "Patient/no-care-relationship-" + "x".repeat(40);
+
+    @Override
+    public void hookIncomingRequestPostProcessed(
+            RequestDetails request, HttpServletRequest servletRequest, HttpServletResponse servletResponse)
+            throws AuthenticationException {
+        try {
+            super.hookIncomingRequestPostProcessed(request, servletRequest, servletResponse);
+        } catch (ForbiddenOperationException e) {
+            // HAPI's refusal of a patient parameter outside the list; for a clinician, say how to proceed.
+            if (CareRelationshipInterceptor.limitOf(request) != null) {
+                throw new ForbiddenOperationException(CareRelationshipInterceptor.REFUSED);
+            }
+            throw e;
+        }
+    }
+
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
+        CareLimit care = CareRelationshipInterceptor.limitOf(request);
+        if (care != null) {
+            if (care.brokeGlass()) {
+                return null;
+            }
+            AuthorizedList allowed = new AuthorizedList();
+            if (care.patients().isEmpty()) {
+                return allowed.addCompartment(NO_PATIENT);
+            }
+            care.patients().forEach(patient -> allowed.addCompartment("Patient/" + patient));
+            return allowed;
+        }
         return SmartAuthorizationInterceptor.currentGrant()
                 .filter(grant -> !grant.scopes().isEmpty())
                 .filter(grant -> grant.scopes().stream().allMatch(s -> s.context() == SmartScope.Context.PATIENT))
