@@ -274,6 +274,11 @@ class AuthorizationServerConfig {
     }
 
     @Bean
+    StaffSecondFactor staffSecondFactor(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new StaffSecondFactor(jdbc, Clock.systemUTC());
+    }
+
+    @Bean
     LoginThrottle loginThrottle(JdbcTemplate jdbc, AuthProperties properties, AuthSchemaVersion schema) {
         return new LoginThrottle(jdbc, Clock.systemUTC(), properties.loginMaxFailures(), properties.loginLock());
     }

@@ -332,6 +332,14 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
         browser.findElement(By.xpath("//button[normalize-space()='Sign in']")).click();
+        // Staff enrol a TOTP authenticator on their first sign-in, with the key the page shows once.
+        List<org.openqa.selenium.WebElement> key = browser.findElements(By.id("totp-secret"));
+        if (!key.isEmpty()) {
+            browser.findElement(By.id("code"))
+                    .sendKeys(AuthorizationCodeFlow.currentCode(key.get(0).getText()));
+            browser.findElement(By.xpath("//button[normalize-space()='Continue']"))
+                    .click();
+        }
     }
 
     private JsonNode exchange(String code) throws IOException {
