@@ -42,10 +42,6 @@ class InitialAccessTokens {
         return match;
     }
 
-    boolean any() {
-        return !digests.isEmpty();
-    }
-
     static byte[] sha256(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
