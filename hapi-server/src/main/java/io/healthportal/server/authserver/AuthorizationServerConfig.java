@@ -219,15 +219,24 @@ class AuthorizationServerConfig {
     /** Proof, for the beans below, that the authorization tables exist. */
     record AuthSchemaVersion(int migrationsApplied) {}
 
+    /** Every registered client, disabled ones included: for registering and for administrators. */
+    record AllClients(RegisteredClientRepository repository) {}
+
     @Bean
-    RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbc, AuthSchemaVersion schema) {
-        return new JdbcRegisteredClientRepository(jdbc);
+    AllClients allClients(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new AllClients(new JdbcRegisteredClientRepository(jdbc));
+    }
+
+    @Bean
+    EnabledClients registeredClientRepository(AllClients all, JdbcTemplate jdbc) {
+        return new EnabledClients(all.repository(), jdbc);
     }
 
     @Bean
     ClientRegistrations clientRegistrations(
-            RegisteredClientRepository clients, AuthProperties properties, PasswordEncoder passwordEncoder) {
-        return new ClientRegistrations(clients, properties, passwordEncoder);
+            AllClients clients, AuthProperties properties, PasswordEncoder passwordEncoder) {
+        // Re-registering a disabled client (from configuration, at start) leaves it disabled.
+        return new ClientRegistrations(clients.repository(), properties, passwordEncoder);
     }
 
     @Bean
@@ -262,6 +271,11 @@ class AuthorizationServerConfig {
     PortalUsers portalUsers(
             JdbcTemplate jdbc, PasswordEncoder passwordEncoder, LoginThrottle throttle, AuthSchemaVersion schema) {
         return new PortalUsers(jdbc, passwordEncoder, throttle);
+    }
+
+    @Bean
+    StaffSecondFactor staffSecondFactor(JdbcTemplate jdbc, AuthSchemaVersion schema) {
+        return new StaffSecondFactor(jdbc, Clock.systemUTC());
     }
 
     @Bean

@@ -2,6 +2,11 @@ package io.healthportal.server.authserver;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -32,6 +37,9 @@ public class ClientRegistrations {
         this.properties = properties;
         this.passwordEncoder = passwordEncoder;
     }
+
+    /** Where clients register themselves (RFC 7591), relative to the issuer. */
+    public static final String REGISTRATION_ENDPOINT = "/oauth2/register";
 
     /** Client setting that marks a Backend Services client as an EHR system, which may create launches. */
     static final String EHR_SYSTEM_SETTING = "settings.client.portal.ehr-system";
@@ -139,9 +147,70 @@ public class ClientRegistrations {
                 .build());
     }
 
+    /** A client registered through RFC 7591: its id and, for a client with a secret, that secret, shown once. */
+    record Registered(RegisteredClient client, String rawSecret) {}
+
+    /**
+     * Registers a client from checked RFC 7591 metadata under a new random {@code client_id}. A client
+     * that authenticates with a secret gets a new random one, stored only as its bcrypt hash and returned
+     * here once.
+     */
+    Registered register(ClientMetadata metadata) {
+        String clientId = UUID.randomUUID().toString();
+        String name = metadata.clientName() == null ? clientId : metadata.clientName();
+        if (metadata.backendService()) {
+            registerBackendService(clientId, name, metadata.scopes(), keys(metadata), false);
+            return new Registered(clients.findByClientId(clientId), null);
+        }
+        RegisteredClient.Builder app = smartApp(clientId, name, metadata.redirectUris(), null, metadata.scopes())
+                .clientIdIssuedAt(Instant.now());
+        if (!metadata.grantTypes().contains(ClientMetadata.REFRESH_TOKEN)) {
+            app.authorizationGrantTypes(grants -> grants.remove(AuthorizationGrantType.REFRESH_TOKEN));
+        }
+        String rawSecret = null;
+        switch (metadata.authMethod()) {
+            case NONE -> app.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+            case CLIENT_SECRET_BASIC -> {
+                rawSecret = newSecret();
+                app.clientSecret(passwordEncoder.encode(rawSecret))
+                        .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+            }
+            case PRIVATE_KEY_JWT -> {
+                ClientSettings.Builder settings = ClientSettings.withSettings(
+                                app.build().getClientSettings().getSettings())
+                        .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384);
+                keys(metadata).accept(settings);
+                app.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+                        .clientSettings(settings.build());
+            }
+        }
+        RegisteredClient client = app.build();
+        save(client);
+        return new Registered(client, rawSecret);
+    }
+
+    private static Consumer<ClientSettings.Builder> keys(ClientMetadata metadata) {
+        return metadata.jwks() != null
+                ? inline(metadata.jwks())
+                : settings -> settings.jwkSetUrl(metadata.jwksUri().toString());
+    }
+
+    private static String newSecret() {
+        byte[] random = new byte[32];
+        SECRETS.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static final SecureRandom SECRETS = new SecureRandom();
+
     /** What every SMART app shares, public or confidential: everything but how it authenticates. */
     private RegisteredClient.Builder smartApp(
             String clientId, String name, String redirectUri, String launchUrl, Set<String> scopes) {
+        return smartApp(clientId, name, List.of(redirectUri), launchUrl, scopes);
+    }
+
+    private RegisteredClient.Builder smartApp(
+            String clientId, String name, Collection<String> redirectUris, String launchUrl, Set<String> scopes) {
         ClientSettings.Builder settings =
                 ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true);
         if (launchUrl != null) {
@@ -152,7 +221,7 @@ public class ClientRegistrations {
                 .clientName(name)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
-                .redirectUri(redirectUri)
+                .redirectUris(uris -> uris.addAll(redirectUris))
                 .scopes(s -> s.addAll(scopes))
                 .clientSettings(settings.build())
                 .tokenSettings(TokenSettings.builder()

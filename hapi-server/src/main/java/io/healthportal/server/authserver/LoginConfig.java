@@ -9,7 +9,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Everything outside the authorization server's endpoints and {@code /fhir}: the login and consent
- * pages (a session, a form login, CSRF tokens), and the probes and metrics, which stay open.
+ * pages (a session, a form login with a TOTP step for staff, CSRF tokens), and the probes and metrics, which stay open.
  */
 @Configuration(proxyBeanMethods = false)
 class LoginConfig {
@@ -20,6 +20,8 @@ class LoginConfig {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(
                                 AuthorizationServerConfig.LOGIN_PAGE,
+                                // The second step of a staff sign-in; it checks the session's pending sign-in itself.
+                                SecondFactorLogin.CODE_PAGE,
                                 "/error",
                                 "/livez",
                                 "/readyz",
@@ -33,7 +35,8 @@ class LoginConfig {
                         .permitAll()
                         .anyRequest()
                         .authenticated())
-                .formLogin(form -> form.loginPage(AuthorizationServerConfig.LOGIN_PAGE))
+                .formLogin(form ->
+                        form.loginPage(AuthorizationServerConfig.LOGIN_PAGE).successHandler(new SecondFactorLogin()))
                 // Preflights of the token endpoint (OPTIONS) land here, not in the authorization server's chain.
                 .cors(Customizer.withDefaults());
         return http.build();

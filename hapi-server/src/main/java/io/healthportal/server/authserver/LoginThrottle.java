@@ -13,7 +13,7 @@ import org.springframework.security.authentication.event.AuthenticationSuccessEv
 
 /**
  * Locks a username for {@code portal.auth.login-lock} after {@code portal.auth.login-max-failures}
- * wrong passwords in a row. The count lives in the database, so replicas share it. Unknown usernames
+ * wrong passwords or second-factor codes in a row. The count lives in the database, so replicas share it. Unknown usernames
  * are counted too, so that locking reveals nothing about which accounts exist.
  */
 class LoginThrottle {
@@ -43,6 +43,11 @@ class LoginThrottle {
         if (!(event.getAuthentication() instanceof UsernamePasswordAuthenticationToken)) {
             return; // client authentication at the token endpoint is not a person signing in
         }
+        recordFailure(event.getAuthentication().getName());
+    }
+
+    /** A wrong password or, for staff, a wrong second-factor code. */
+    void recordFailure(String username) {
         Instant now = clock.instant();
         Timestamp at = Timestamp.from(now);
         jdbc.update(
@@ -51,20 +56,27 @@ class LoginThrottle {
                 INSERT INTO login_failure (username, failures, last_failure_at) VALUES (?, 1, ?)
                 ON CONFLICT (username) DO UPDATE SET failures = login_failure.failures + 1,
                     last_failure_at = EXCLUDED.last_failure_at
-                """, event.getAuthentication().getName(), at);
+                """, username, at);
         jdbc.update(
                 "UPDATE login_failure SET locked_until = ?, failures = 0 WHERE username = ? AND failures >= ?",
                 Timestamp.from(now.plus(lock)),
-                event.getAuthentication().getName(),
+                username,
                 maxFailures);
     }
 
+    /**
+     * A right password resets the count, except for staff: theirs is reset only by a right code
+     * ({@link #reset}), so that knowing the password does not buy unlimited guesses at the code.
+     */
     @EventListener
     void onSuccess(AuthenticationSuccessEvent event) {
-        if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken) {
-            jdbc.update(
-                    "DELETE FROM login_failure WHERE username = ?",
-                    event.getAuthentication().getName());
+        if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken
+                && !SecondFactorLogin.needsSecondFactor(event.getAuthentication())) {
+            reset(event.getAuthentication().getName());
         }
+    }
+
+    void reset(String username) {
+        jdbc.update("DELETE FROM login_failure WHERE username = ?", username);
     }
 }

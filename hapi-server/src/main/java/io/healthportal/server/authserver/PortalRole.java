@@ -21,6 +21,11 @@ public enum PortalRole {
         return fhirUserType;
     }
 
+    /** Staff sign in with a second factor (TOTP) after the password; patients do not. */
+    public boolean staff() {
+        return this != PATIENT;
+    }
+
     /** How the role is named in the database and in the access token's role claim. */
     public String claimValue() {
         return databaseValue();

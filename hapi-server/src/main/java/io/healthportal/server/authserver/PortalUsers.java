@@ -36,6 +36,31 @@ public class PortalUsers implements UserDetailsService {
         return found.stream().findFirst();
     }
 
+    /** Every user, by username. */
+    public List<PortalUser> all() {
+        return jdbc.query("SELECT * FROM portal_user ORDER BY username", ROW);
+    }
+
+    /**
+     * Creates a user unless the username is taken (false then); the password is stored only as its hash.
+     */
+    boolean create(String username, String rawPassword, PortalRole role, String fhirUser, String displayName) {
+        return jdbc.update(
+                        """
+                INSERT INTO portal_user (username, password_hash, role, fhir_user, display_name) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (username) DO NOTHING
+                """, username, passwordEncoder.encode(rawPassword), role.databaseValue(), fhirUser, displayName)
+                == 1;
+    }
+
+    /**
+     * Disables a user (false when there is none): they cannot sign in, and their tokens stop working on
+     * {@code /fhir} within the revocation check interval.
+     */
+    boolean disable(String username) {
+        return jdbc.update("UPDATE portal_user SET enabled = false WHERE username = ?", username) == 1;
+    }
+
     /**
      * The login's view of a user: Spring's own {@link User}, since the authorization server stores the
      * logged-in principal with a serializer that accepts only Spring's types.

@@ -4,6 +4,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.authserver.StaffSecondFactor;
 import io.healthportal.server.config.PortalProperties;
 import java.util.Arrays;
 import org.hl7.fhir.r4.model.Bundle;
@@ -39,6 +40,7 @@ class DemoDataConfig {
             DaoRegistry daoRegistry,
             PortalUsers users,
             ClientRegistrations clients,
+            StaffSecondFactor secondFactor,
             PortalProperties portal,
             DemoDataProperties properties) {
         // Depends on the loader so that its production-profile refusal applies to the logins too.
@@ -46,6 +48,7 @@ class DemoDataConfig {
                 daoRegistry,
                 users,
                 clients,
+                secondFactor,
                 DemoAppController.redirectUri(portal.issuerUrl()),
                 DemoAppController.launchUrl(portal.issuerUrl()),
                 properties.ingestClientJwksUri());

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.authserver.StaffSecondFactor;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,8 @@ import org.springframework.core.Ordered;
 /**
  * The demo logins of the embedded default, provisioned after the demo data on every start: two
  * patients (the first demo patients by id), a clinician, a receptionist and an administrator (the first
- * demo practitioner), each with a documented demo password, and a demo public SMART app. They exist
+ * demo practitioner), each with a documented demo password (and, for staff, a documented TOTP key), and a
+ * demo public SMART app. They exist
  * only where demo data does; the {@code postgres} profile refuses both.
  */
 class DemoLogins implements ApplicationRunner, Ordered {
@@ -41,6 +43,12 @@ class DemoLogins implements ApplicationRunner, Ordered {
             new Login("reception", "reception-demo", PortalRole.RECEPTIONIST),
             new Login("admin", "admin-demo", PortalRole.ADMINISTRATOR));
 
+    /**
+     * The demo staff's TOTP key (base32), a public demo value like their passwords: add it to an
+     * authenticator app, or {@code oathtool --totp -b} it, for the code asked after the password.
+     */
+    static final String STAFF_TOTP_KEY = "PORTALDEMOSTAFFTOTPKEYDEMOPORTAL";
+
     static final String DEMO_APP = "demo-app";
     static final Set<String> DEMO_APP_SCOPES = Set.of(
             "openid",
@@ -57,6 +65,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
     private final DaoRegistry daoRegistry;
     private final PortalUsers users;
     private final ClientRegistrations clients;
+    private final StaffSecondFactor secondFactor;
     /**
      * ingest-adapters' Backend Services client: it writes what its mappings produce (the scope list of
      * its application.yaml; k8s/base/hapi-server-config.yaml registers the same).
@@ -87,12 +96,14 @@ class DemoLogins implements ApplicationRunner, Ordered {
             DaoRegistry daoRegistry,
             PortalUsers users,
             ClientRegistrations clients,
+            StaffSecondFactor secondFactor,
             String demoAppRedirectUri,
             String demoAppLaunchUrl,
             URI ingestClientJwksUri) {
         this.daoRegistry = daoRegistry;
         this.users = users;
         this.clients = clients;
+        this.secondFactor = secondFactor;
         this.demoAppRedirectUri = demoAppRedirectUri;
         this.demoAppLaunchUrl = demoAppLaunchUrl;
         this.ingestClientJwksUri = ingestClientJwksUri;
@@ -118,6 +129,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
                         login,
                         "Practitioner/" + practitioner.getIdElement().getIdPart(),
                         name(practitioner.getNameFirstRep()));
+                secondFactor.enrolDemo(login.username(), STAFF_TOTP_KEY);
             }
         }
         clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, demoAppLaunchUrl, DEMO_APP_SCOPES);

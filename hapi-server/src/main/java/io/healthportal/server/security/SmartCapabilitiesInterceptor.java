@@ -12,7 +12,7 @@ import org.hl7.fhir.r4.model.UriType;
 
 /**
  * Declares SMART on FHIR in the CapabilityStatement: the security service and the {@code oauth-uris}
- * extension naming the authorization, token, revocation and introspection endpoints.
+ * extension naming the authorization, token, revocation, introspection and registration endpoints.
  */
 @Interceptor
 class SmartCapabilitiesInterceptor {
@@ -40,6 +40,7 @@ class SmartCapabilitiesInterceptor {
             uris.addExtension("token", new UriType(endpoints.token()));
             uris.addExtension("revoke", new UriType(endpoints.revoke()));
             uris.addExtension("introspect", new UriType(endpoints.introspect()));
+            uris.addExtension("register", new UriType(endpoints.register()));
         }
     }
 }

@@ -70,6 +70,7 @@ class SmartConfigurationServlet extends HttpServlet {
         configuration.put("token_endpoint", endpoints.token());
         configuration.put("revocation_endpoint", endpoints.revoke());
         configuration.put("introspection_endpoint", endpoints.introspect());
+        configuration.put("registration_endpoint", endpoints.register());
         configuration.put(
                 "grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token"));
         configuration.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "private_key_jwt"));

@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.authserver.StaffSecondFactor;
 import io.healthportal.server.config.PortalProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,6 +25,7 @@ class DemoDataConfigTest {
             .withBean(DaoRegistry.class, () -> mock(DaoRegistry.class))
             .withBean(PortalUsers.class, () -> mock(PortalUsers.class))
             .withBean(ClientRegistrations.class, () -> mock(ClientRegistrations.class))
+            .withBean(StaffSecondFactor.class, () -> mock(StaffSecondFactor.class))
             .withPropertyValues(
                     "portal.public-base-url=http://localhost:8080",
                     "portal.data-dir=/tmp/unused",

@@ -137,6 +137,9 @@ class EmbeddedDefaultIT {
                 .contains(patient.getNameFirstRep().getFamily());
     }
 
+    /** The demo staff's TOTP key, documented in the README. */
+    private static final String DEMO_STAFF_TOTP_KEY = "PORTALDEMOSTAFFTOTPKEYDEMOPORTAL";
+
     /** The README's clinician path: the demo clinician launches the demo app from the EHR simulator. */
     private static void assertClinicianOpensTheDemoAppFromTheEhrSimulator(
             ConfigurableApplicationContext context, PortalUser user) {
@@ -149,7 +152,7 @@ class EmbeddedDefaultIT {
                 .execute();
         String family = patient.getNameFirstRep().getFamily();
         AuthorizationCodeFlow browser = new AuthorizationCodeFlow(base);
-        assertThat(AuthorizationCodeFlow.location(browser.signIn("clinician", "clinician-demo")))
+        assertThat(AuthorizationCodeFlow.location(browser.signIn("clinician", "clinician-demo", DEMO_STAFF_TOTP_KEY)))
                 .doesNotContain("error");
         assertThat(browser.open(base + "/ehr-simulator?q="
                                 + java.net.URLEncoder.encode(family, java.nio.charset.StandardCharsets.UTF_8))

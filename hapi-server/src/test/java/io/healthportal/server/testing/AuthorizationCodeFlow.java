@@ -1,5 +1,6 @@
 package io.healthportal.server.testing;
 
+import io.healthportal.server.authserver.Totp;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,11 +81,47 @@ public final class AuthorizationCodeFlow {
         return get(base + "/oauth2/authorize?" + form(parameters));
     }
 
-    /** Signs in on the login page the server redirected to and returns the response to the form. */
+    /**
+     * Signs in on the login page the server redirected to and returns the response to the form. A member
+     * of staff not yet enrolled for a second factor enrols on the way, with the key the code page shows;
+     * for one enrolled already use {@link #signIn(String, String, String)}.
+     */
     public HttpResponse<String> signIn(String username, String password) {
+        return signIn(username, password, null);
+    }
+
+    /** Signs in a member of staff enrolled with the TOTP key {@code base32Secret}. */
+    public HttpResponse<String> signIn(String username, String password, String base32Secret) {
+        HttpResponse<String> signedIn = passwordStep(username, password);
+        if (!location(signedIn).endsWith(CODE_PAGE)) {
+            return signedIn;
+        }
+        HttpResponse<String> codePage = get(base + CODE_PAGE);
+        Matcher offered = Pattern.compile("id=\"totp-secret\">([A-Z2-7]+)<").matcher(codePage.body());
+        String secret = offered.find() ? offered.group(1) : base32Secret;
+        if (secret == null) {
+            throw new AssertionError(username + " is enrolled for a second factor: pass its key");
+        }
+        return submitCode(codePage, currentCode(secret));
+    }
+
+    /** Only the password form: a member of staff is then sent to the code page. */
+    public HttpResponse<String> passwordStep(String username, String password) {
         HttpResponse<String> page = get(base + "/login");
         return post(base + "/login", Map.of("username", username, "password", password, "_csrf", csrf(page.body())));
     }
+
+    /** Posts a code on the second-factor page. */
+    public HttpResponse<String> submitCode(HttpResponse<String> codePage, String code) {
+        return post(base + CODE_PAGE, Map.of("code", code, "_csrf", csrf(codePage.body())));
+    }
+
+    /** The RFC 6238 code of {@code base32Secret} for now. */
+    public static String currentCode(String base32Secret) {
+        return Totp.code(Totp.fromBase32(base32Secret), Totp.step(Instant.now()));
+    }
+
+    public static final String CODE_PAGE = "/login/code";
 
     /** Follows a redirect the server gave. */
     public HttpResponse<String> follow(HttpResponse<String> redirect) {

@@ -1,0 +1,40 @@
+package io.healthportal.server.authserver;
+
+import io.healthportal.server.security.RoleLimit;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * The admin API takes the same bearer tokens as {@code /fhir}, and only those of a person whose role
+ * (the {@code portal_role} claim) is administrator: anyone else gets a 403, a missing or bad token a 401.
+ */
+@Configuration(proxyBeanMethods = false)
+class AdminApiConfig {
+
+    @Bean
+    @Order(6)
+    SecurityFilterChain adminApiFilterChain(HttpSecurity http, JwtDecoder jwtDecoder) throws Exception {
+        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(AdminController.PATH + "/**"))
+                .authorizeHttpRequests(authorize -> authorize
+                        .anyRequest()
+                        .access((authentication, request) ->
+                                new AuthorizationDecision(authentication.get() instanceof JwtAuthenticationToken token
+                                        && PortalRole.ADMINISTRATOR
+                                                .claimValue()
+                                                .equals(token.getToken().getClaimAsString(RoleLimit.CLAIM)))))
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(jwtDecoder)))
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // Bearer tokens, no cookies: nothing for CSRF to ride on.
+                .csrf(AbstractHttpConfigurer::disable);
+        return http.build();
+    }
+}

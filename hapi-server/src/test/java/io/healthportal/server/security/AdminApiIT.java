@@ -1,0 +1,297 @@
+package io.healthportal.server.security;
+
+import static io.healthportal.server.testing.AuthorizationCodeFlow.location;
+import static io.healthportal.server.testing.AuthorizationCodeFlow.query;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.healthportal.server.FhirServerTestBase;
+import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.authserver.PortalRole;
+import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.testing.AuthorizationCodeFlow;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The admin API (issue 3, item 9): administrators list, create and disable users and clients with their
+ * own access token; every other caller is refused; a disabled user's or client's tokens stop working on
+ * {@code /fhir}; no answer carries a password hash or a stored secret.
+ */
+class AdminApiIT extends FhirServerTestBase {
+
+    private static final String REDIRECT_URI = "http://127.0.0.1:7782/callback";
+    private static final String PASSWORD = "admin api test passphrase";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Autowired
+    ClientRegistrations registrations;
+
+    @Autowired
+    PortalUsers users;
+
+    private String appId;
+    private String patientId;
+    private String practitionerId;
+
+    @BeforeEach
+    void appAndPeople() {
+        Patient patient = new Patient();
+        patient.addName().setFamily("Admin-api");
+        patientId = client().create().resource(patient).execute().getId().getIdPart();
+        Practitioner practitioner = new Practitioner();
+        practitioner.addName().setFamily("Admin-api");
+        practitionerId =
+                client().create().resource(practitioner).execute().getId().getIdPart();
+        appId = "admin-api-app-" + UUID.randomUUID();
+        registrations.registerPublicApp(
+                appId, "Admin console", REDIRECT_URI, Set.of("openid", "fhirUser", "patient/Patient.rs"));
+    }
+
+    @Test
+    void onlyAnAdministratorsTokenIsLetIn() throws Exception {
+        HttpResponse<String> anonymous = send(admin("/users"));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(send(admin("/users").header("Authorization", "Bearer not-a-token"))
+                        .statusCode())
+                .isEqualTo(401);
+        for (PortalRole role : List.of(PortalRole.PATIENT, PortalRole.PRACTITIONER, PortalRole.RECEPTIONIST)) {
+            String token = token(newUser(role), List.of("fhirUser"));
+            assertThat(send(as(token, admin("/users"))).statusCode())
+                    .as(role.name())
+                    .isEqualTo(403);
+            assertThat(send(as(token, admin("/clients"))).statusCode())
+                    .as(role.name())
+                    .isEqualTo(403);
+            assertThat(send(as(token, post("/users/" + "anyone" + "/disable", "")))
+                            .statusCode())
+                    .as(role.name())
+                    .isEqualTo(403);
+        }
+        // A Backend Services client is not a person, let alone an administrator.
+        assertThat(send(as(systemClient.accessToken(), admin("/clients"))).statusCode())
+                .isEqualTo(403);
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        assertThat(send(as(administrator, admin("/users"))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anAdministratorCreatesAUserWhoSignsInAndNoAnswerCarriesAPasswordHash() throws Exception {
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        String username = "created-" + UUID.randomUUID();
+        String body = json.writeValueAsString(Map.of(
+                "username",
+                username,
+                "password",
+                PASSWORD,
+                "role",
+                "patient",
+                "fhirUser",
+                "Patient/" + patientId,
+                "displayName",
+                "Carla Created"));
+
+        HttpResponse<String> created = send(as(administrator, post("/users", body)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json.readTree(created.body()).get("fhirUser").asText()).isEqualTo("Patient/" + patientId);
+        assertThat(send(as(administrator, post("/users", body))).statusCode()).isEqualTo(409);
+        HttpResponse<String> list = send(as(administrator, admin("/users")));
+        assertThat(list.body()).contains(username).doesNotContain("bcrypt").doesNotContain("$2a$");
+        assertThat(list.body()).doesNotContainIgnoringCase("password");
+
+        String patientToken = token(username, List.of("fhirUser", "patient/Patient.rs"));
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void badNewUsersAreRefusedWithAReason() throws Exception {
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        for (Map<String, String> bad : List.of(
+                Map.of(
+                        "username",
+                        "x",
+                        "password",
+                        PASSWORD,
+                        "role",
+                        "patient",
+                        "fhirUser",
+                        "Patient/1",
+                        "displayName",
+                        "X"),
+                Map.of(
+                        "username",
+                        "shortpw",
+                        "password",
+                        "short",
+                        "role",
+                        "patient",
+                        "fhirUser",
+                        "Patient/1",
+                        "displayName",
+                        "X"),
+                Map.of(
+                        "username",
+                        "norole",
+                        "password",
+                        PASSWORD,
+                        "role",
+                        "root",
+                        "fhirUser",
+                        "Patient/1",
+                        "displayName",
+                        "X"),
+                Map.of(
+                        "username",
+                        "wrongtype",
+                        "password",
+                        PASSWORD,
+                        "role",
+                        "receptionist",
+                        "fhirUser",
+                        "Patient/1",
+                        "displayName",
+                        "X"))) {
+            HttpResponse<String> response = send(as(administrator, post("/users", json.writeValueAsString(bad))));
+            assertThat(response.statusCode()).as(bad.toString()).isEqualTo(400);
+            assertThat(json.readTree(response.body()).get("error_description").asText())
+                    .isNotBlank();
+        }
+    }
+
+    @Test
+    void aDisabledUsersTokenStopsWorkingOnFhir() throws Exception {
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        String patient = newUser(PortalRole.PATIENT);
+        String patientToken = token(patient, List.of("fhirUser", "patient/Patient.rs"));
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(200);
+
+        assertThat(send(as(administrator, post("/users/" + patient + "/disable", "")))
+                        .statusCode())
+                .isEqualTo(204);
+
+        // The test profile checks revocation on every request (portal.auth.revocation-check-interval: 0s).
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(401);
+        JsonNode listed =
+                find(json.readTree(send(as(administrator, admin("/users"))).body()), "username", patient);
+        assertThat(listed.get("enabled").asBoolean()).isFalse();
+        assertThat(send(as(administrator, post("/users/no-such-user/disable", "")))
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void anAdministratorRegistersAndDisablesClientsAndTheDisabledClientsTokensStopWorking() throws Exception {
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        HttpResponse<String> created = send(as(administrator, post("/clients", """
+                        {"client_name":"Admin-made app","redirect_uris":["https://made.example/cb"],
+                         "scope":"openid fhirUser user/*.rs"}
+                        """)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode client = json.readTree(created.body());
+        String secret = client.get("client_secret").asText();
+        HttpResponse<String> list = send(as(administrator, admin("/clients")));
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body())
+                .contains(client.get("client_id").asText())
+                .doesNotContain(secret)
+                .doesNotContain("bcrypt")
+                .doesNotContain("\"client_secret\"");
+        assertThat(send(as(
+                                administrator,
+                                post(
+                                        "/clients",
+                                        "{\"redirect_uris\":[\"http://evil.example/cb\"],\"scope\":\"openid\"}")))
+                        .statusCode())
+                .isEqualTo(400);
+
+        // Another app than the administrator's own, which they are about to disable.
+        String patientApp = "admin-api-patient-app-" + UUID.randomUUID();
+        registrations.registerPublicApp(
+                patientApp, "Patient app", REDIRECT_URI, Set.of("openid", "fhirUser", "patient/Patient.rs"));
+        String patientToken = token(patientApp, newUser(PortalRole.PATIENT), List.of("fhirUser", "patient/Patient.rs"));
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(as(administrator, post("/clients/" + patientApp + "/disable", "")))
+                        .statusCode())
+                .isEqualTo(204);
+
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(401);
+        JsonNode listed =
+                find(json.readTree(send(as(administrator, admin("/clients"))).body()), "client_id", patientApp);
+        assertThat(listed.get("enabled").asBoolean()).isFalse();
+        // Nor can it start a new authorization.
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
+        HttpResponse<String> authorize = browser.authorize(browser.authorizationRequest(
+                patientApp, REDIRECT_URI, "fhirUser", "st-" + UUID.randomUUID(), fhirBase()));
+        assertThat(authorize.statusCode()).isEqualTo(400);
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode item : array) {
+            if (value.equals(item.get(field).asText())) {
+                return item;
+            }
+        }
+        throw new AssertionError(value + " not listed in " + array);
+    }
+
+    private String newUser(PortalRole role) {
+        String username = role.claimValue() + "-" + UUID.randomUUID();
+        String fhirUser = role == PortalRole.PATIENT ? "Patient/" + patientId : "Practitioner/" + practitionerId;
+        users.save(username, PASSWORD, role, fhirUser, "Test " + role);
+        return username;
+    }
+
+    /** A person's access token for the admin console app, through the real authorization-code flow. */
+    private String token(String username, List<String> granted) throws Exception {
+        return token(appId, username, granted);
+    }
+
+    private String token(String appId, String username, List<String> granted) throws Exception {
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
+        Map<String, String> authorization = browser.authorizationRequest(
+                appId, REDIRECT_URI, "openid " + String.join(" ", granted), "st-" + UUID.randomUUID(), fhirBase());
+        assertThat(location(browser.authorize(authorization))).endsWith("/login");
+        HttpResponse<String> consentPage = browser.follow(browser.follow(browser.signIn(username, PASSWORD)));
+        HttpResponse<String> callback = browser.consent(consentPage, granted);
+        HttpResponse<String> token =
+                browser.exchange(appId, REDIRECT_URI, query(callback).get("code"), browser.verifier());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return json.readTree(token.body()).get("access_token").asText();
+    }
+
+    private HttpRequest.Builder admin(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin" + path))
+                .header("Accept", "application/json");
+    }
+
+    private HttpRequest.Builder post(String path, String body) {
+        return admin(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private static HttpRequest.Builder as(String token, HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + token);
+    }
+}
