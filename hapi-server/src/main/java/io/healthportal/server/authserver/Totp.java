@@ -28,6 +28,18 @@ public final class Totp {
 
     private Totp() {}
 
+    /**
+     * Prints the current code of a base32 key: {@code ./portal code} runs it with the demo staff's
+     * published key, for a new user without an authenticator app.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("Usage: Totp BASE32-KEY");
+            System.exit(2);
+        }
+        System.out.println(code(fromBase32(args[0]), step(Instant.now())));
+    }
+
     static byte[] newSecret() {
         byte[] secret = new byte[SECRET_BYTES];
         RANDOM.nextBytes(secret);
