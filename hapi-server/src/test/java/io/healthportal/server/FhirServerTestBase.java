@@ -3,12 +3,13 @@ package io.healthportal.server;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import io.healthportal.server.storage.FhirSchema;
 import io.healthportal.server.testing.BackendServicesTestClient;
 import io.healthportal.server.testing.BearerTokenClientInterceptor;
-import io.healthportal.server.testing.FreePort;
-import io.healthportal.server.testing.RequiresPostgres;
 import io.healthportal.server.testing.TestClients;
-import io.healthportal.server.testing.TestPostgres;
+import io.healthportal.testing.FreePort;
+import io.healthportal.testing.RequiresPostgres;
+import io.healthportal.testing.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,13 +60,11 @@ public abstract class FhirServerTestBase {
         registry.add("server.port", () -> port);
         registry.add("portal.public-base-url", () -> "http://localhost:" + port);
         Path dataDir = Files.createTempDirectory("portal-it-data");
-        registry.add("spring.datasource.url", () -> TestPostgres.instance().newFhirDatabase("fhir"));
         registry.add(
-                "spring.datasource.username",
-                () -> TestPostgres.instance().credentials().get("username"));
-        registry.add(
-                "spring.datasource.password",
-                () -> TestPostgres.instance().credentials().get("password"));
+                "spring.datasource.url",
+                () -> TestPostgres.instance().newDatabaseFrom("fhir_template", FhirSchema::migrate, "fhir"));
+        registry.add("spring.datasource.username", () -> TestPostgres.instance().user());
+        registry.add("spring.datasource.password", () -> TestPostgres.instance().password());
         registry.add("portal.data-dir", dataDir::toString);
     }
 

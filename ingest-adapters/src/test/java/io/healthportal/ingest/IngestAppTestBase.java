@@ -1,9 +1,9 @@
 package io.healthportal.ingest;
 
-import io.healthportal.ingest.testing.FreePort;
-import io.healthportal.ingest.testing.RequiresPostgres;
 import io.healthportal.ingest.testing.ScriptedFhirEndpoint;
-import io.healthportal.ingest.testing.TestPostgres;
+import io.healthportal.testing.FreePort;
+import io.healthportal.testing.RequiresPostgres;
+import io.healthportal.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

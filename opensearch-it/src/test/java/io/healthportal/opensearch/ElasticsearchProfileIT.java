@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.healthportal.smartclient.BackendServicesClient;
 import io.healthportal.smartclient.BackendServicesKey;
+import io.healthportal.testing.RequiredServices;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -254,8 +255,7 @@ class ElasticsearchProfileIT {
             return;
         } catch (SQLException e) {
             String reason = "PostgreSQL at " + POSTGRES_URL + " is not reachable: " + e.getMessage();
-            boolean required =
-                    Boolean.getBoolean("portal.require-services") || "true".equalsIgnoreCase(System.getenv("CI"));
+            boolean required = RequiredServices.required();
             if (required) {
                 throw new IllegalStateException("ElasticsearchProfileIT requires PostgreSQL: " + reason);
             }

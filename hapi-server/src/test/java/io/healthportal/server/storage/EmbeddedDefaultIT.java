@@ -15,7 +15,7 @@ import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.testing.AuthorizationCodeFlow;
 import io.healthportal.server.testing.BackendServicesTestClient;
 import io.healthportal.server.testing.BearerTokenClientInterceptor;
-import io.healthportal.server.testing.FreePort;
+import io.healthportal.testing.FreePort;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

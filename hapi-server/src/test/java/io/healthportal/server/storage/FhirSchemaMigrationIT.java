@@ -2,8 +2,8 @@ package io.healthportal.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.healthportal.server.testing.RequiresPostgres;
-import io.healthportal.server.testing.TestPostgres;
+import io.healthportal.testing.RequiresPostgres;
+import io.healthportal.testing.TestPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -25,7 +25,7 @@ class FhirSchemaMigrationIT {
     @Test
     void migratesAnEmptyDatabaseAndThenHasNothingLeftToDo() throws SQLException {
         PGSimpleDataSource database =
-                TestPostgres.instance().dataSourceFor(TestPostgres.instance().newEmptyDatabase("migrate_twice"));
+                TestPostgres.instance().dataSourceFor(TestPostgres.instance().newDatabase("migrate_twice"));
 
         assertThat(FhirSchema.migrate(database)).isPositive();
         assertThat(FhirSchema.migrate(database)).isZero();
@@ -49,14 +49,12 @@ class FhirSchemaMigrationIT {
 
     @Test
     void migrateOnlyCommandMigratesTheConfiguredDatabaseAndExits() throws SQLException {
-        String url = TestPostgres.instance().newEmptyDatabase("migrate_command");
+        String url = TestPostgres.instance().newDatabase("migrate_command");
         String[] args = {
             "--spring.profiles.active=postgres",
             "--spring.datasource.url=" + url,
-            "--spring.datasource.username="
-                    + TestPostgres.instance().credentials().get("username"),
-            "--spring.datasource.password="
-                    + TestPostgres.instance().credentials().get("password"),
+            "--spring.datasource.username=" + TestPostgres.instance().user(),
+            "--spring.datasource.password=" + TestPostgres.instance().password(),
             "--portal.schema.migrate-only=true"
         };
 

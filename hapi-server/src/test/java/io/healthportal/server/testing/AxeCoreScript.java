@@ -1,5 +1,6 @@
 package io.healthportal.server.testing;
 
+import io.healthportal.testing.RequiredServices;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class AxeCoreScript {
                 source = extract(verified(tarball()));
             } catch (IOException | InterruptedException e) {
                 String problem = "axe-core " + VERSION + " could not be fetched from the npm registry: " + e;
-                if (Boolean.getBoolean("portal.require-services") || "true".equalsIgnoreCase(System.getenv("CI"))) {
+                if (RequiredServices.required()) {
                     throw new IllegalStateException(problem, e);
                 }
                 Assumptions.abort(problem);

@@ -1,5 +1,6 @@
 package io.healthportal.server.testing;
 
+import io.healthportal.testing.RequiredServices;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -36,7 +37,7 @@ public @interface RequiresChromium {
             if (unavailable.isEmpty()) {
                 return ConditionEvaluationResult.enabled("Chromium is installed");
             }
-            if (Boolean.getBoolean("portal.require-services") || "true".equalsIgnoreCase(System.getenv("CI"))) {
+            if (RequiredServices.required()) {
                 throw new IllegalStateException("Browser tests require Chromium: " + unavailable.get());
             }
             if (REPORTED.compareAndSet(false, true)) {

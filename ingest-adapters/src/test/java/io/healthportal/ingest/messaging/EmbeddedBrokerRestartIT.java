@@ -3,12 +3,12 @@ package io.healthportal.ingest.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.healthportal.ingest.testing.FreePort;
 import io.healthportal.ingest.testing.IngestWorkerProcess;
 import io.healthportal.ingest.testing.MllpClient;
-import io.healthportal.ingest.testing.RequiresPostgres;
 import io.healthportal.ingest.testing.ScriptedFhirEndpoint;
-import io.healthportal.ingest.testing.TestPostgres;
+import io.healthportal.testing.FreePort;
+import io.healthportal.testing.RequiresPostgres;
+import io.healthportal.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

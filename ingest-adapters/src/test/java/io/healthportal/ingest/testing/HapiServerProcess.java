@@ -2,6 +2,8 @@ package io.healthportal.ingest.testing;
 
 import io.healthportal.smartclient.BackendServicesClient;
 import io.healthportal.smartclient.BackendServicesKey;
+import io.healthportal.testing.FreePort;
+import io.healthportal.testing.TestPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.healthportal.ingest.testing;
 
+import io.healthportal.testing.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.healthportal.ingest.testing;
 
+import io.healthportal.testing.RequiredServices;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -29,7 +30,7 @@ public @interface RequiresCorpus {
                 return ConditionEvaluationResult.enabled("the partner corpus is there");
             }
             String reason = Corpus.NOT_FOUND + " " + java.nio.file.Path.of("").toAbsolutePath();
-            if (Boolean.getBoolean("portal.require-services") || "true".equalsIgnoreCase(System.getenv("CI"))) {
+            if (RequiredServices.required()) {
                 throw new IllegalStateException("Tests require the partner corpus: " + reason);
             }
             if (REPORTED.compareAndSet(false, true)) {

@@ -1,5 +1,7 @@
 package io.healthportal.ingest.testing;
 
+import io.healthportal.testing.RequiredServices;
+import io.healthportal.testing.TestPostgres;
 import java.io.IOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -36,7 +38,7 @@ public @interface RequiresEndToEndServices {
             if (missing.isEmpty()) {
                 return ConditionEvaluationResult.enabled("end-to-end services available");
             }
-            if (Boolean.getBoolean("portal.require-services") || "true".equalsIgnoreCase(System.getenv("CI"))) {
+            if (RequiredServices.required()) {
                 throw new IllegalStateException("The end-to-end test requires its services: " + missing.get());
             }
             System.out.println("SKIPPED end-to-end test: " + missing.get());

@@ -1,4 +1,4 @@
-package io.healthportal.ingest.testing;
+package io.healthportal.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,21 +1,23 @@
-package io.healthportal.server.testing;
+package io.healthportal.testing;
 
-import io.healthportal.server.storage.FhirSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The external PostgreSQL the integration tests run on ({@code PORTAL_TEST_POSTGRES_URL}, default
- * 127.0.0.1:5432 as user postgres). HAPI's schema is migrated once per run into a template database;
- * each Spring context gets a fresh clone of it. Every database this run creates carries the run's
- * prefix ({@code PORTAL_TEST_DB_PREFIX}, which {@code .ci/run} sets) and is dropped at JVM exit.
+ * 127.0.0.1:5432 as user postgres). Every database this run creates carries the run's prefix
+ * ({@code PORTAL_TEST_DB_PREFIX}, which {@code .ci/run} sets) and is dropped at JVM exit. A schema
+ * that takes long to create (HAPI's) is made once per run in a template database and cloned.
  */
 public final class TestPostgres {
 
@@ -28,7 +30,7 @@ public final class TestPostgres {
     private static final TestPostgres INSTANCE = new TestPostgres();
 
     private final List<String> created = new ArrayList<>();
-    private String template;
+    private final Set<String> templates = new HashSet<>();
 
     private TestPostgres() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::dropCreated, "drop-test-databases"));
@@ -47,37 +49,40 @@ public final class TestPostgres {
         }
     }
 
-    /** A new database holding HAPI's current schema and no data; returns its JDBC URL. */
-    public synchronized String newFhirDatabase(String purpose) {
-        if (template == null) {
-            template = PREFIX + "_template";
-            execute("DROP DATABASE IF EXISTS " + template);
-            execute("CREATE DATABASE " + template);
-            created.add(template);
-            FhirSchema.migrate(dataSource(template));
-        }
+    /** A new, empty database named with the run's prefix; returns its JDBC URL. */
+    public synchronized String newDatabase(String purpose) {
         String name = PREFIX + "_" + purpose;
-        execute("DROP DATABASE IF EXISTS " + name);
-        execute("CREATE DATABASE " + name + " TEMPLATE " + template);
-        created.add(name);
-        return jdbcUrl(name);
-    }
-
-    /** A new database with nothing in it, for testing migrations themselves. */
-    public synchronized String newEmptyDatabase(String purpose) {
-        String name = PREFIX + "_" + purpose;
-        execute("DROP DATABASE IF EXISTS " + name);
+        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         execute("CREATE DATABASE " + name);
         created.add(name);
         return jdbcUrl(name);
     }
 
-    public Map<String, String> credentials() {
-        return Map.of("username", USER, "password", PASSWORD);
+    /**
+     * A new database cloned from template {@code template}, which {@code schema} fills the first time
+     * it is asked for in this run; returns the new database's JDBC URL.
+     */
+    public synchronized String newDatabaseFrom(String template, Consumer<DataSource> schema, String purpose) {
+        String templateName = PREFIX + "_" + template;
+        if (templates.add(templateName)) {
+            execute("DROP DATABASE IF EXISTS " + templateName + " WITH (FORCE)");
+            execute("CREATE DATABASE " + templateName);
+            created.add(templateName);
+            schema.accept(dataSourceFor(jdbcUrl(templateName)));
+        }
+        String name = PREFIX + "_" + purpose;
+        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        execute("CREATE DATABASE " + name + " TEMPLATE " + templateName);
+        created.add(name);
+        return jdbcUrl(name);
     }
 
-    public PGSimpleDataSource dataSource(String database) {
-        return dataSourceFor(jdbcUrl(database));
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return PASSWORD;
     }
 
     /** A data source for a database this run created, by the JDBC URL the creating call returned. */

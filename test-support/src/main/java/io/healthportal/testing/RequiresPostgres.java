@@ -1,4 +1,4 @@
-package io.healthportal.server.testing;
+package io.healthportal.testing;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -32,17 +32,13 @@ public @interface RequiresPostgres {
             if (unavailable.isEmpty()) {
                 return ConditionEvaluationResult.enabled("PostgreSQL is reachable");
             }
-            if (servicesRequired()) {
+            if (RequiredServices.required()) {
                 throw new IllegalStateException("Integration tests require PostgreSQL: " + unavailable.get());
             }
             if (REPORTED.compareAndSet(false, true)) {
                 System.out.println("SKIPPED integration tests needing PostgreSQL: " + unavailable.get());
             }
             return ConditionEvaluationResult.disabled(unavailable.get());
-        }
-
-        private static boolean servicesRequired() {
-            return Boolean.getBoolean("portal.require-services") || "true".equalsIgnoreCase(System.getenv("CI"));
         }
     }
 }
