@@ -3,18 +3,15 @@ package io.healthportal.ingest.testing;
 import io.healthportal.smartclient.BackendServicesClient;
 import io.healthportal.smartclient.BackendServicesKey;
 import io.healthportal.testing.FreePort;
+import io.healthportal.testing.Readiness;
 import io.healthportal.testing.TestPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -138,35 +135,11 @@ public final class HapiServerProcess {
     }
 
     private void awaitReady(File log) {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("hapi-server exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/readyz"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        if (!Readiness.await(
+                process, "hapi-server", URI.create("http://localhost:" + port + "/readyz"), READY_TIMEOUT, log)) {
+            stop();
+            throw new IllegalStateException("hapi-server not ready after " + READY_TIMEOUT + "; see " + log);
         }
-        stop();
-        throw new IllegalStateException("hapi-server not ready after " + READY_TIMEOUT + "; see " + log);
     }
 
     private void stop() {

@@ -1,16 +1,13 @@
 package io.healthportal.ingest.testing;
 
 import io.healthportal.testing.FreePort;
+import io.healthportal.testing.Readiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,35 +86,11 @@ public final class IngestWorkerProcess implements AutoCloseable {
     }
 
     private void awaitReady(Path log) {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("ingest worker exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        if (!Readiness.await(
+                process, "ingest worker", URI.create("http://127.0.0.1:" + port + "/readyz"), READY_TIMEOUT, log)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("ingest worker not ready after " + READY_TIMEOUT + "; see " + log);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("ingest worker not ready after " + READY_TIMEOUT + "; see " + log);
     }
 
     @Override
