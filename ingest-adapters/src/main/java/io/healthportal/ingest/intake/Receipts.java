@@ -193,6 +193,21 @@ public class Receipts {
                 id);
     }
 
+    /**
+     * Puts a dead-lettered receipt back on the outbox, to go through the pipeline again (an operator's
+     * replay); call inside the transaction that resolves its dead letter.
+     */
+    public void requeue(UUID id) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.update(
+                "UPDATE receipt SET status = 'ACCEPTED', finished_at = NULL WHERE id = ? AND status = 'DEAD_LETTERED'",
+                id);
+        jdbc.update(
+                "UPDATE outbox SET status = 'PENDING', created_at = ?, published_at = NULL WHERE receipt_id = ?",
+                now,
+                id);
+    }
+
     /** Records why a receipt cannot be processed; {@code reason} must not contain payload content. */
     public void deadLetter(UUID id, String errorCode, String reason) {
         transactions.executeWithoutResult(status -> {

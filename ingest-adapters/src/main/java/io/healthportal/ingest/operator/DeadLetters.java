@@ -1,5 +1,6 @@
 package io.healthportal.ingest.operator;
 
+import io.healthportal.ingest.intake.Receipts;
 import io.healthportal.ingest.intake.Receipts.ReceiptAccepted;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,16 +30,19 @@ class DeadLetters {
             """;
 
     private final JdbcTemplate jdbc;
+    private final Receipts receipts;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     DeadLetters(
             JdbcTemplate jdbc,
+            Receipts receipts,
             TransactionTemplate transactions,
             ApplicationEventPublisher events,
             Optional<Clock> clock) {
         this.jdbc = jdbc;
+        this.receipts = receipts;
         this.transactions = transactions;
         this.events = events;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -81,13 +85,7 @@ class DeadLetters {
             if (!resolve(receiptId, "REPLAYED", operator, now)) {
                 return false;
             }
-            jdbc.update(
-                    "UPDATE receipt SET status = 'ACCEPTED', finished_at = NULL WHERE id = ? AND status = 'DEAD_LETTERED'",
-                    receiptId);
-            jdbc.update(
-                    "UPDATE outbox SET status = 'PENDING', created_at = ?, published_at = NULL WHERE receipt_id = ?",
-                    now,
-                    receiptId);
+            receipts.requeue(receiptId);
             return true;
         });
         if (Boolean.TRUE.equals(replayed)) {
