@@ -47,6 +47,5 @@ public final class AccountEvents {
      *
      * @param fhirUser the clinician's FHIR resource, relative ({@code Practitioner/12})
      */
-    public record BreakGlassChoice(
-            String username, String fhirUser, String patientId, String reason, String address) {}
+    public record BreakGlassChoice(String username, String fhirUser, String patientId, String reason, String address) {}
 }
