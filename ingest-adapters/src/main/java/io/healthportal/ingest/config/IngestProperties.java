@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -28,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param auth how ingest-adapters authenticates to hapi-server
  * @param retry how transient hapi-server failures are retried
  * @param broker the AMQP broker the receipts are queued on
+ * @param maxPayloadSize the largest payload accepted, over MLLP and HTTP alike (default 10MB): a larger
+ *     one is refused before it is stored ({@code AR}, or 413) with {@code INGEST-PAYLOAD-TOO-LARGE}
  * @param partners every partner that may send data; a partner not listed here is refused
  */
 @Validated
@@ -39,6 +42,7 @@ public record IngestProperties(
         @NotNull @Valid BackendAuth auth,
         @NotNull @Valid Retry retry,
         @NotNull @Valid Broker broker,
+        @NotNull DataSize maxPayloadSize,
         @NotNull @Valid List<PartnerProperties> partners) {
 
     /**

@@ -9,9 +9,19 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
+import java.util.List;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Patient;
 
-/** Writes transaction bundles to hapi-server: the only way ingest-adapters reaches FHIR. */
+/**
+ * Writes transaction bundles to hapi-server, finds Patients by identifier and removes tags: the only way
+ * ingest-adapters reaches FHIR. Every failure is a {@link FhirWriteException} that says whether the same
+ * request may succeed later.
+ */
 public class FhirWriter {
 
     private final IGenericClient client;
@@ -36,10 +46,46 @@ public class FhirWriter {
         });
     }
 
-    /** Posts the bundle as one transaction; all of it is stored, or none. */
+    /** Posts the bundle as one transaction; all of it is stored, or none. Returns the transaction-response. */
     public Bundle transaction(Bundle bundle) {
+        return call(() -> client.transaction().withBundle(bundle).execute());
+    }
+
+    /**
+     * The Patients carrying exactly this identifier: a token search on {@code identifier}, the only
+     * Patient search a partner's writes need (and the only one hapi-server allows a partner).
+     */
+    public List<Patient> patientsWithIdentifier(String system, String value) {
+        Bundle found = call(() -> client.search()
+                .forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(system, value))
+                .returnBundle(Bundle.class)
+                .execute());
+        return found.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(Patient.class::isInstance)
+                .map(Patient.class::cast)
+                .toList();
+    }
+
+    /**
+     * Removes one tag from a resource ({@code $meta-delete}): an update would not do, since hapi-server
+     * keeps the stored tags of a resource that is updated. Removing a tag the resource does not carry
+     * changes nothing.
+     */
+    public void removeTag(String reference, Coding tag) {
+        Meta meta = new Meta();
+        meta.addTag(tag.copy());
+        call(() -> client.meta()
+                .delete()
+                .onResource(new IdType(reference))
+                .meta(meta)
+                .execute());
+    }
+
+    private <T> T call(Supplier<T> request) {
         try {
-            return client.transaction().withBundle(bundle).execute();
+            return request.get();
         } catch (FhirClientConnectionException e) {
             // A subclass of BaseServerResponseException: no response arrived at all.
             return fail(0, "hapi-server unreachable", e);
@@ -52,7 +98,7 @@ public class FhirWriter {
         }
     }
 
-    private static Bundle fail(int status, String message, Exception cause) {
+    private static <T> T fail(int status, String message, Exception cause) {
         throw new FhirWriteException(status, FhirWriteException.retryableStatus(status), message, cause);
     }
 }

@@ -27,6 +27,23 @@ class Hl7v2Intake {
         this.clock = clock.orElse(Clock.systemDefaultZone());
     }
 
+    /**
+     * The ACK to a frame over the size limit, which was read and thrown away: {@code AR}, addressed from
+     * the frame's first bytes when they hold a usable MSH.
+     */
+    String tooLarge(PartnerProperties partner, byte[] head, long size, long limit) {
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(partner.timeZone()));
+        log.warn(
+                "INGEST-PAYLOAD-TOO-LARGE: partner {} sent an MLLP frame of {} bytes, over the limit of {}; rejected",
+                partner.id(),
+                size,
+                limit);
+        String reason = "the message is " + size + " bytes, over the limit of " + limit + " bytes";
+        return MshHeader.read(new String(head, partner.payloadCharset()))
+                .map(msh -> Hl7Ack.build(msh.forReply(), Hl7Ack.Code.AR, "INGEST-PAYLOAD-TOO-LARGE", reason, now))
+                .orElseGet(() -> Hl7Ack.rejectWithoutHeader("INGEST-PAYLOAD-TOO-LARGE", reason, now));
+    }
+
     /** Returns the ACK to send; {@code AA} only once the payload is committed to the database. */
     String receive(PartnerProperties partner, byte[] payload) {
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(partner.timeZone()));
@@ -39,9 +56,18 @@ class Hl7v2Intake {
             return Hl7Ack.rejectWithoutHeader("INGEST-HL7-NO-MSH", "message does not start with an MSH segment", now);
         }
         MshHeader msh = header.get();
-        if (msh.controlId().isBlank()) {
-            log.warn("INGEST-HL7-NO-CONTROL-ID: partner {} sent a message without MSH-10; rejected", partner.id());
-            return Hl7Ack.build(msh, Hl7Ack.Code.AR, "INGEST-HL7-NO-CONTROL-ID", "MSH-10 is empty", now);
+        Optional<MshHeader.Refusal> refusal = msh.refusal();
+        if (refusal.isPresent()) {
+            log.warn(
+                    "{}: partner {} sent a message with an unusable MSH; rejected",
+                    refusal.get().code(),
+                    partner.id());
+            return Hl7Ack.build(
+                    msh.forReply(),
+                    Hl7Ack.Code.AR,
+                    refusal.get().code(),
+                    refusal.get().reason(),
+                    now);
         }
         try {
             Accepted accepted =

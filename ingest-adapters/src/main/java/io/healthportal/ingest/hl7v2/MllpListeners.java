@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,9 @@ import org.springframework.stereotype.Component;
 /**
  * One MLLP listener per partner that has an {@code mllp-port}, bound to that partner's configured
  * address. A frame is {@code <VT> message <FS><CR>}; each message gets its ACK on the same connection
- * once it is stored. Started after the database is ready, stopped before it closes.
+ * once it is stored. A frame over {@code portal.ingest.max-payload-size} is read to its end and thrown
+ * away, and answered {@code AR}, so the connection goes on with the next message. Started after the
+ * database is ready, stopped before it closes.
  */
 @Component
 public class MllpListeners implements SmartLifecycle {
@@ -35,8 +38,8 @@ public class MllpListeners implements SmartLifecycle {
     static final int START_BLOCK = 0x0B;
     static final int END_BLOCK = 0x1C;
     static final int CARRIAGE_RETURN = 0x0D;
-    /** Larger frames are refused; the connection is closed because the rest of it cannot be framed. */
-    static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+    /** Of a frame over the limit, what is kept to address the AR: the MSH is at its start. */
+    static final int HEAD_BYTES = 64 * 1024;
 
     private final IngestProperties properties;
     private final Hl7v2Intake intake;
@@ -120,19 +123,20 @@ public class MllpListeners implements SmartLifecycle {
         try (connection;
                 InputStream in = new BufferedInputStream(connection.getInputStream());
                 OutputStream out = connection.getOutputStream()) {
+            int limit = maxPayloadBytes();
             while (true) {
-                byte[] frame = readFrame(in);
-                if (frame == null) {
-                    return;
+                String ack;
+                try {
+                    byte[] frame = readFrame(in, limit);
+                    if (frame == null) {
+                        return;
+                    }
+                    ack = intake.receive(partner, frame);
+                } catch (FrameTooLarge e) {
+                    ack = intake.tooLarge(partner, e.head, e.size, limit);
                 }
-                String ack = intake.receive(partner, frame);
                 writeFrame(out, ack.getBytes(partner.payloadCharset()));
             }
-        } catch (FrameTooLarge e) {
-            log.warn(
-                    "INGEST-MLLP-TOO-LARGE: partner {} sent a frame over {} bytes; connection closed",
-                    partner.id(),
-                    MAX_FRAME_BYTES);
         } catch (SocketException e) {
             log.debug("MLLP connection from partner {} ended: {}", partner.id(), e.toString());
         } catch (IOException e) {
@@ -140,8 +144,15 @@ public class MllpListeners implements SmartLifecycle {
         }
     }
 
-    /** The next message, or null at end of stream; bytes outside a frame are skipped. */
-    static byte[] readFrame(InputStream in) throws IOException {
+    private int maxPayloadBytes() {
+        return (int) Math.min(Integer.MAX_VALUE - 8, properties.maxPayloadSize().toBytes());
+    }
+
+    /**
+     * The next message, or null at end of stream; bytes outside a frame are skipped. A message over {@code
+     * maxBytes} is read to its end and dropped: {@link FrameTooLarge} keeps its first bytes and its size.
+     */
+    static byte[] readFrame(InputStream in, int maxBytes) throws IOException {
         int b;
         do {
             b = in.read();
@@ -150,6 +161,8 @@ public class MllpListeners implements SmartLifecycle {
             }
         } while (b != START_BLOCK);
         ByteArrayOutputStream message = new ByteArrayOutputStream();
+        byte[] head = null;
+        long size = 0;
         while (true) {
             b = in.read();
             if (b < 0) {
@@ -158,15 +171,27 @@ public class MllpListeners implements SmartLifecycle {
             if (b == END_BLOCK) {
                 int next = in.read();
                 if (next == CARRIAGE_RETURN || next < 0) {
+                    if (head != null) {
+                        throw new FrameTooLarge(head, size);
+                    }
                     return message.toByteArray();
                 }
-                message.write(b);
+                // An FS inside the message is data; so is what follows it.
+                size++;
+                if (head == null) {
+                    message.write(b);
+                }
                 b = next;
             }
-            if (message.size() >= MAX_FRAME_BYTES) {
-                throw new FrameTooLarge();
+            size++;
+            if (head == null) {
+                message.write(b);
+                if (size > maxBytes) {
+                    byte[] read = message.toByteArray();
+                    head = Arrays.copyOf(read, Math.min(read.length, HEAD_BYTES));
+                    message = null;
+                }
             }
-            message.write(b);
         }
     }
 
@@ -199,9 +224,15 @@ public class MllpListeners implements SmartLifecycle {
         return running;
     }
 
-    private static final class FrameTooLarge extends IOException {
-        FrameTooLarge() {
-            super("MLLP frame too large");
+    /** A frame over the size limit, read to its end: its first bytes and its size. */
+    static final class FrameTooLarge extends IOException {
+        final byte[] head;
+        final long size;
+
+        FrameTooLarge(byte[] head, long size) {
+            super("MLLP frame of " + size + " bytes, over the limit");
+            this.head = head;
+            this.size = size;
         }
     }
 }

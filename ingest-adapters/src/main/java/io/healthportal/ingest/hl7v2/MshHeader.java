@@ -26,7 +26,7 @@ public record MshHeader(
             return Optional.empty();
         }
         char separator = text.charAt(3);
-        if (Character.isLetterOrDigit(separator) || Character.isWhitespace(separator)) {
+        if (!isDelimiter(separator)) {
             return Optional.empty();
         }
         int end = text.indexOf('\r');
@@ -47,6 +47,69 @@ public record MshHeader(
                 field(fields, 10),
                 field(fields, 11),
                 field(fields, 12)));
+    }
+
+    /** Why the intake refuses a message with this header before storing it: a stable code and a reason. */
+    public record Refusal(String code, String reason) {}
+
+    /**
+     * The refusal of a header that cannot be stored or parsed as sent, or empty: MSH-10 empty, or holding
+     * control characters (a NUL) or bytes that are not text in the partner's character set; MSH-2 not
+     * four (or, from v2.7, five) distinct delimiters other than the field separator.
+     */
+    public Optional<Refusal> refusal() {
+        if (!validEncodingCharacters()) {
+            return Optional.of(new Refusal(
+                    "INGEST-HL7-BAD-ENCODING-CHARACTERS",
+                    "MSH-2 must hold four (or five) distinct delimiter characters, none of them the field"
+                            + " separator, a letter, a digit or a space"));
+        }
+        if (controlId.isBlank()) {
+            return Optional.of(new Refusal("INGEST-HL7-NO-CONTROL-ID", "MSH-10 is empty"));
+        }
+        if (controlId.chars().anyMatch(c -> Character.isISOControl(c) || c == '\uFFFD')) {
+            return Optional.of(new Refusal(
+                    "INGEST-HL7-BAD-CONTROL-ID",
+                    "MSH-10 holds control characters or bytes that are not text in the partner's character set"));
+        }
+        return Optional.empty();
+    }
+
+    private boolean validEncodingCharacters() {
+        int length = encodingCharacters.length();
+        if (length < 4 || length > 5) {
+            return false;
+        }
+        if (encodingCharacters.chars().distinct().count() != length) {
+            return false;
+        }
+        return encodingCharacters.chars().allMatch(c -> c != fieldSeparator && isDelimiter((char) c));
+    }
+
+    /**
+     * The header to address a reply with: this one, or, when its encoding characters are unusable, this one
+     * with the standard ones.
+     */
+    public MshHeader forReply() {
+        if (validEncodingCharacters()) {
+            return this;
+        }
+        return new MshHeader(
+                fieldSeparator,
+                "^~\\&",
+                sendingApplication,
+                sendingFacility,
+                receivingApplication,
+                receivingFacility,
+                messageType,
+                controlId,
+                processingId,
+                version);
+    }
+
+    /** A printable ASCII character that is neither a letter nor a digit. */
+    private static boolean isDelimiter(char c) {
+        return c > ' ' && c < 0x7F && !Character.isLetterOrDigit(c);
     }
 
     private static String field(String[] fields, int mshNumber) {

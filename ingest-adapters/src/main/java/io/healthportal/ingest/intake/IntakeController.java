@@ -7,6 +7,8 @@ import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.hl7v2.MshHeader;
 import io.healthportal.ingest.intake.Receipts.Accepted;
 import io.healthportal.ingest.security.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -17,13 +19,14 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /ingest/{partner}}: any payload of a configured partner, answered 202 with a receipt id once
  * stored. The caller must be that partner: its Backend Services client, registered with hapi-server
- * under the partner's id, with a token from hapi-server (401 without one, 403 for any other caller).
+ * under the partner's id, with a token from hapi-server (401 without one, 403 for any other caller). A
+ * body over {@code portal.ingest.max-payload-size} is 413, without reading more of it than the limit;
+ * an HL7 v2 payload must start with a usable MSH (400 otherwise).
  */
 @RestController
 class IntakeController {
@@ -40,9 +43,8 @@ class IntakeController {
 
     @PostMapping("/ingest/{partner}")
     ResponseEntity<Map<String, Object>> ingest(
-            @PathVariable String partner,
-            @RequestBody(required = false) byte[] body,
-            @AuthenticationPrincipal Jwt token) {
+            @PathVariable String partner, HttpServletRequest request, @AuthenticationPrincipal Jwt token)
+            throws IOException {
         Caller caller = Caller.of(token);
         if (!caller.isSystem() || !caller.subject().equals(partner)) {
             // Said the same way for an unknown partner, so that the answer does not list partners.
@@ -54,18 +56,34 @@ class IntakeController {
         if (configured.isEmpty()) {
             return problem(HttpStatus.NOT_FOUND, "INGEST-UNKNOWN-PARTNER", "no partner with this id is configured");
         }
-        if (body == null || body.length == 0) {
+        long limit = properties.maxPayloadSize().toBytes();
+        if (request.getContentLengthLong() > limit) {
+            return tooLarge(partner, limit);
+        }
+        // Without a declared length (chunked), read one byte past the limit at most.
+        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (body.length > limit) {
+            return tooLarge(partner, limit);
+        }
+        if (body.length == 0) {
             return problem(HttpStatus.BAD_REQUEST, "INGEST-EMPTY", "the request body is empty");
         }
         String messageId = "";
         if (configured.get().format() == PayloadFormat.HL7V2) {
             Optional<MshHeader> header =
                     MshHeader.read(new String(body, configured.get().payloadCharset()));
-            if (header.isEmpty() || header.get().controlId().isBlank()) {
+            if (header.isEmpty()) {
                 return problem(
                         HttpStatus.BAD_REQUEST,
                         "INGEST-HL7-NO-MSH",
                         "an HL7 v2 payload must start with an MSH segment carrying MSH-10");
+            }
+            Optional<MshHeader.Refusal> refusal = header.get().refusal();
+            if (refusal.isPresent()) {
+                return problem(
+                        HttpStatus.BAD_REQUEST,
+                        refusal.get().code(),
+                        refusal.get().reason());
             }
             messageId = header.get().controlId();
         }
@@ -87,6 +105,14 @@ class IntakeController {
                 accepted.duplicate() ? " (duplicate delivery)" : "");
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .body(Map.of("receiptId", accepted.receiptId().toString(), "duplicate", accepted.duplicate()));
+    }
+
+    private static ResponseEntity<Map<String, Object>> tooLarge(String partner, long limit) {
+        log.warn("INGEST-PAYLOAD-TOO-LARGE: partner {} sent more than {} bytes over HTTP; refused", partner, limit);
+        return problem(
+                HttpStatus.PAYLOAD_TOO_LARGE,
+                "INGEST-PAYLOAD-TOO-LARGE",
+                "the payload is over the limit of " + limit + " bytes");
     }
 
     private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String code, String reason) {

@@ -208,8 +208,16 @@ public class Receipts {
                 id);
     }
 
-    /** Records why a receipt cannot be processed; {@code reason} must not contain payload content. */
+    /**
+     * Records why a receipt cannot be processed; {@code reason} must not contain payload content. Control
+     * characters are taken out of it (a parser's location can name a segment of binary garbage, and
+     * PostgreSQL refuses a NUL in text), so that the dead letter is always stored.
+     */
     public void deadLetter(UUID id, String errorCode, String reason) {
+        String storable = reason.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         transactions.executeWithoutResult(status -> {
             Timestamp now = Timestamp.from(clock.instant());
             int updated = jdbc.update(
@@ -223,7 +231,7 @@ public class Receipts {
                         ON CONFLICT (receipt_id) DO UPDATE SET error_code = excluded.error_code,
                             reason = excluded.reason, created_at = excluded.created_at,
                             resolution = NULL, resolved_by = NULL, resolved_at = NULL
-                        """, id, errorCode, reason, now);
+                        """, id, errorCode, storable, now);
             }
         });
     }

@@ -7,7 +7,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Appends one row per operator request about dead letters, allowed or not; never updates or deletes. */
+/**
+ * Appends one row per operator request about dead letters and patient work items, allowed or not; never
+ * updates or deletes.
+ */
 @Repository
 class OperatorAudit {
 
@@ -15,7 +18,9 @@ class OperatorAudit {
         ALLOWED,
         DENIED,
         NOT_FOUND,
-        CONFLICT
+        CONFLICT,
+        /** Allowed, but hapi-server did not carry it out. */
+        FAILED
     }
 
     private final JdbcTemplate jdbc;
@@ -27,12 +32,19 @@ class OperatorAudit {
     }
 
     void record(String operator, String action, UUID receiptId, Outcome outcome) {
+        record(operator, action, receiptId, null, outcome);
+    }
+
+    /** A request about a patient work item: the item, and the receipt that opened it when known. */
+    void record(String operator, String action, UUID receiptId, Long workItemId, Outcome outcome) {
         jdbc.update(
-                "INSERT INTO operator_audit (at, operator, action, receipt_id, outcome) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO operator_audit (at, operator, action, receipt_id, work_item_id, outcome)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
                 Timestamp.from(clock.instant()),
                 operator,
                 action,
                 receiptId,
+                workItemId,
                 outcome.name());
     }
 }

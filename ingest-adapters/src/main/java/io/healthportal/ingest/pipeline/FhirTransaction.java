@@ -18,8 +18,9 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A transaction bundle being built by a format: every resource is written by a conditional request on
- * its business identifier, with a deterministic fullUrl (name-based from partner, type and identifier)
- * and {@code meta.source}; one Provenance per payload, id {@code receipt-{receipt id}}, targets every
+ * its business identifier, with a deterministic fullUrl (name-based from partner, type and identifier),
+ * {@code meta.source} and the partner tag ({@link PatientOwnership#PARTNER_TAG_SYSTEM}); one Provenance
+ * per payload, id {@code receipt-{receipt id}}, targets every
  * written resource and names the archived payload as its source entity. Shared by the formats so that
  * identity and provenance are built one way. Plain Java.
  */
@@ -68,6 +69,7 @@ public final class FhirTransaction {
     private String add(Resource resource, Identifier identifier) {
         String fullUrl = fullUrl(partnerId, resource.fhirType(), identifier);
         resource.getMeta().setSource(metaSource);
+        PatientOwnership.tagPartner(resource.getMeta(), partnerId);
         bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
         targets.add(new Reference(fullUrl));
         return fullUrl;
@@ -92,6 +94,7 @@ public final class FhirTransaction {
         Provenance provenance = new Provenance();
         provenance.setId("receipt-" + source.receiptId());
         provenance.getMeta().setSource(metaSource);
+        PatientOwnership.tagPartner(provenance.getMeta(), partnerId);
         provenance.setTarget(targets);
         provenance.setRecorded(Date.from(source.receivedAt()));
         if (occurred != null) {
@@ -126,7 +129,7 @@ public final class FhirTransaction {
                 .setUrl("Provenance/" + provenance.getIdElement().getIdPart());
     }
 
-    private static String token(Identifier identifier) {
+    static String token(Identifier identifier) {
         return UrlUtil.escapeUrlParam(identifier.getSystem()) + "|" + UrlUtil.escapeUrlParam(identifier.getValue());
     }
 }

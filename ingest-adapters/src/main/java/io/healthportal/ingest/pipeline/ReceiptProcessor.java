@@ -32,7 +32,9 @@ import org.springframework.stereotype.Component;
  * backoff in this thread until {@code portal.ingest.retry.give-up-after} (then the message goes back to
  * the queue) and dead-lettered once {@code dead-letter-after} has passed since the receipt arrived. The
  * write happens inside {@link EventOrder}: a message older than what is stored for one of its
- * identities is skipped, and messages for the same identity are written one at a time.
+ * identities is skipped, and messages for the same identity are written one at a time. Before each write
+ * attempt {@link PatientResolver} points the message at the stored Patient (or creates an unverified
+ * one), by the ownership rules; an identity it cannot settle is dead-lettered.
  */
 @Component
 public class ReceiptProcessor {
@@ -44,6 +46,7 @@ public class ReceiptProcessor {
     private final Map<PayloadFormat, FormatMapper> mappers = new EnumMap<>(PayloadFormat.class);
     private final FhirWriter writer;
     private final EventOrder eventOrder;
+    private final PatientResolver patients;
     private final MeterRegistry meters;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -53,8 +56,10 @@ public class ReceiptProcessor {
             List<FormatMapper> mappers,
             FhirWriter writer,
             EventOrder eventOrder,
+            PatientResolver patients,
             MeterRegistry meters) {
         this.eventOrder = eventOrder;
+        this.patients = patients;
         this.meters = meters;
         this.receipts = receipts;
         this.properties = properties;
@@ -105,7 +110,7 @@ public class ReceiptProcessor {
         }
         WriteResult[] result = {null};
         Optional<EventOrder.SkippedOlder> skipped = eventOrder.inOrder(receiptId, receipt.receivedAt(), bundle, () -> {
-            result[0] = write(receipt, bundle);
+            result[0] = write(receipt, partner.get(), bundle);
             return result[0] == WriteResult.WRITTEN;
         });
         if (skipped.isPresent()) {
@@ -130,7 +135,7 @@ public class ReceiptProcessor {
         RETRY_LATER
     }
 
-    private WriteResult write(Receipt receipt, Bundle bundle) {
+    private WriteResult write(Receipt receipt, PartnerProperties partner, Bundle bundle) {
         UUID receiptId = receipt.id();
         IngestProperties.Retry retry = properties.retry();
         Instant deadLetterAt = receipt.receivedAt().plus(retry.deadLetterAfter());
@@ -138,15 +143,20 @@ public class ReceiptProcessor {
         Duration backoff = retry.initialBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                writer.transaction(bundle);
+                PatientResolver.Resolution resolution = patients.resolve(bundle, partner);
+                Bundle response = writer.transaction(resolution.bundle());
+                patients.recordWorkItems(resolution, response, partner.id(), receiptId);
                 receipts.markWritten(receiptId);
                 meters.counter("ingest.receipts.written").increment();
                 log.info(
                         "Receipt {} written to hapi-server ({} entries, attempt {})",
                         receiptId,
-                        bundle.getEntry().size(),
+                        resolution.bundle().getEntry().size(),
                         attempt);
                 return WriteResult.WRITTEN;
+            } catch (MappingException e) {
+                deadLetter(receiptId, e.code(), e.reason());
+                return WriteResult.DEAD_LETTERED;
             } catch (FhirWriteException e) {
                 if (!e.retryable()) {
                     deadLetter(

@@ -20,16 +20,16 @@ class MllpFramingTest {
         MllpListeners.writeFrame(stream, "MSH|2\r".getBytes(StandardCharsets.UTF_8));
         ByteArrayInputStream in = new ByteArrayInputStream(stream.toByteArray());
 
-        assertThat(new String(MllpListeners.readFrame(in), StandardCharsets.UTF_8))
+        assertThat(new String(MllpListeners.readFrame(in, 1024), StandardCharsets.UTF_8))
                 .isEqualTo("MSH|1\rPID|1\r");
-        assertThat(new String(MllpListeners.readFrame(in), StandardCharsets.UTF_8))
+        assertThat(new String(MllpListeners.readFrame(in, 1024), StandardCharsets.UTF_8))
                 .isEqualTo("MSH|2\r");
-        assertThat(MllpListeners.readFrame(in)).isNull();
+        assertThat(MllpListeners.readFrame(in, 1024)).isNull();
     }
 
     @Test
     void aFrameCutOffByTheConnectionIsAnError() {
         ByteArrayInputStream in = new ByteArrayInputStream(new byte[] {0x0B, 'M', 'S', 'H'});
-        assertThatThrownBy(() -> MllpListeners.readFrame(in)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> MllpListeners.readFrame(in, 1024)).isInstanceOf(IOException.class);
     }
 }

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import ca.uhn.fhir.context.FhirContext;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.fhir.FhirWriteException;
@@ -26,7 +27,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
 /** Retry, give-up and dead-letter decisions, with the receipts table, mapper and hapi-server replaced. */
 class ReceiptProcessorTest {
@@ -36,7 +40,9 @@ class ReceiptProcessorTest {
     private final FhirWriter writer = mock(FhirWriter.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final EventOrder eventOrder = mock(EventOrder.class);
+    private final UnverifiedPatients unverified = mock(UnverifiedPatients.class);
     private MappingException mappingFailure;
+    private Bundle mapped = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 
     private final FormatMapper mapper = new FormatMapper() {
         @Override
@@ -49,7 +55,7 @@ class ReceiptProcessorTest {
             if (mappingFailure != null) {
                 throw mappingFailure;
             }
-            return new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            return mapped;
         }
     };
 
@@ -109,6 +115,60 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void aPatientChangedByAnotherWriterMeanwhileIsReadAgainAndWrittenOverItsNewVersion() {
+        receipt(ReceiptStatus.ACCEPTED, Instant.now());
+        FhirTransaction transaction = new FhirTransaction("urn:test", TestPartners.LAB.id());
+        Identifier nhs =
+                new Identifier().setSystem("https://fhir.nhs.uk/Id/nhs-number").setValue("9434765919");
+        Identifier mrn = new Identifier()
+                .setSystem(TestPartners.LAB.identifierSystems().mrn())
+                .setValue("L1");
+        transaction.conditionalCreate(new Patient().addIdentifier(nhs).addIdentifier(mrn), nhs);
+        mapped = transaction.bundle();
+        when(writer.patientsWithIdentifier(nhs.getSystem(), nhs.getValue()))
+                .thenReturn(List.of(stored("1", nhs)))
+                .thenReturn(List.of(stored("2", nhs)));
+        // hapi-server answers 412 when the version read is no longer the current one.
+        when(writer.transaction(any())).thenThrow(failure(412)).thenReturn(new Bundle());
+
+        assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
+        ArgumentCaptor<Bundle> written = ArgumentCaptor.forClass(Bundle.class);
+        verify(writer, times(2)).transaction(written.capture());
+        assertThat(written.getAllValues())
+                .extracting(b -> b.getEntryFirstRep().getRequest().getIfMatch())
+                .containsExactly("W/\"1\"", "W/\"2\"");
+        assertThat(((Patient) written.getValue().getEntryFirstRep().getResource()).getIdentifier())
+                .extracting(Identifier::getValue)
+                .containsExactly("9434765919", "L1");
+        verify(receipts).markWritten(id);
+    }
+
+    @Test
+    void twoPatientsWithTheMessagesIdentifierAreDeadLetteredForAnOperatorNotMerged() {
+        receipt(ReceiptStatus.ACCEPTED, Instant.now());
+        FhirTransaction transaction = new FhirTransaction("urn:test", TestPartners.LAB.id());
+        Identifier nhs =
+                new Identifier().setSystem("https://fhir.nhs.uk/Id/nhs-number").setValue("9434765919");
+        transaction.conditionalCreate(new Patient().addIdentifier(nhs), nhs);
+        mapped = transaction.bundle();
+        when(writer.patientsWithIdentifier(nhs.getSystem(), nhs.getValue()))
+                .thenReturn(List.of(stored("1", nhs), stored("4", nhs)));
+
+        assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
+        verify(receipts).deadLetter(eq(id), eq("INGEST-IDENTITY-AMBIGUOUS"), anyString());
+        verify(writer, never()).transaction(any());
+    }
+
+    /** A Patient as hapi-server returns it: id, version and another partner's ownership. */
+    private static Patient stored(String version, Identifier identifier) {
+        Patient patient = new Patient().addIdentifier(identifier.copy());
+        patient.setId("Patient/7/_history/" + version);
+        patient.getMeta().setVersionId(version);
+        patient.getMeta().addTag(PatientOwnership.OWNER_TAG_SYSTEM, "clinic-a", null);
+        return patient;
+    }
+
+    @Test
     void aRepeatedDeliveryOfAFinishedReceiptIsAcknowledgedWithoutWriting() {
         receipt(ReceiptStatus.WRITTEN, Instant.now());
 
@@ -132,7 +192,8 @@ class ReceiptProcessorTest {
             ((BooleanSupplier) call.getArgument(3)).getAsBoolean();
             return Optional.empty();
         });
-        return new ReceiptProcessor(receipts, properties, List.of(mapper), writer, eventOrder, meters);
+        PatientResolver patients = new PatientResolver(writer, unverified, FhirContext.forR4Cached());
+        return new ReceiptProcessor(receipts, properties, List.of(mapper), writer, eventOrder, patients, meters);
     }
 
     private static FhirWriteException failure(int status) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import org.springframework.util.unit.DataSize;
 
 /** Partner configuration for tests that build their objects without Spring. */
 public final class TestPartners {
@@ -207,6 +208,7 @@ public final class TestPartners {
                 new IngestProperties.BackendAuth("unused", Path.of("unused.json"), false, "system/Patient.crus"),
                 retry,
                 new IngestProperties.Broker(0, false, "unused"),
+                DataSize.ofMegabytes(10),
                 partners);
     }
 
