@@ -11,8 +11,11 @@ import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.healthportal.demo.LabResultMessages;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.hl7v2.MllpListeners;
+import io.healthportal.ingest.operator.PatientWorkItems;
+import io.healthportal.ingest.pipeline.PatientOwnership;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.HapiServerProcess;
 import io.healthportal.ingest.testing.MllpClient;
@@ -28,9 +31,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -47,24 +56,28 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * MLLP in, through the real RabbitMQ (the {@code rabbitmq} profile, a quorum queue of this run) into a
  * real hapi-server (its jar, started once as a child process on a fresh PostgreSQL database), and FHIR
- * search finds the Observation and its Provenance. The slow scenario of the module: keep it to one
- * server start.
+ * search finds the Observation and its Provenance; three partners ({@code e2e-partners} profile) meet on
+ * one Patient by its NHS number. The slow scenario of the module: keep it to one server start.
  */
 @RequiresCorpus
 @RequiresEndToEndServices
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles({"postgres", "rabbitmq"})
+@ActiveProfiles({"postgres", "rabbitmq", "e2e-partners"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndIT {
 
     private static final String QUEUE = "ingest.receipts.e2e-" + UUID.randomUUID();
     private static final String ORDER_SYSTEM = "https://demo-lab.example.nhs.uk/Id/filler-order";
+    private static final String NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 
     @Autowired
     MllpListeners mllp;
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    PatientWorkItems workItems;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -112,20 +125,7 @@ class EndToEndIT {
         send(first);
         awaitWritten("C1-" + filler);
 
-        IGenericClient fhir = FhirContext.forR4Cached()
-                .newRestfulGenericClient(HapiServerProcess.start().fhirBaseUrl());
-        BackendServicesClient reader = HapiServerProcess.start().client();
-        fhir.registerInterceptor(new IClientInterceptor() {
-            @Override
-            public void interceptRequest(IHttpRequest request) {
-                request.addHeader("Authorization", "Bearer " + reader.accessToken());
-            }
-
-            @Override
-            public void interceptResponse(IHttpResponse response) {
-                // nothing to inspect
-            }
-        });
+        IGenericClient fhir = hapiServer();
         Bundle found = fhir.search()
                 .forResource(Observation.class)
                 .where(Observation.IDENTIFIER.exactly().systemAndIdentifier(ORDER_SYSTEM, filler + "/11273-0"))
@@ -198,6 +198,165 @@ class EndToEndIT {
         assertThat(response.body()).contains("INGEST-WRONG-CALLER");
     }
 
+    /**
+     * Clinic A's ADT, lab B's ORU and pharmacy C's RDS (and an ADT of C's) for one NHS number: one
+     * Patient, A's demographics (B and C send other names and addresses), each partner's MRN once, and the lab result, the
+     * dispense and the visit all the Patient's own. A replay of B's result adds no second MRN.
+     */
+    @Test
+    void anAdtAnOruAndAnRdsFromThreePartnersForOneNhsNumberAllLandOnOnePatient() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        LabResultMessages.Message result =
+                new LabResultMessages(run.hashCode(), 1, "ID" + run, Instant.parse("2026-04-02T08:00:00Z")).next();
+        String nhs = result.nhsNumber();
+        send(
+                "clinic-a",
+                "MSH|^~\\&|PAS|CLINIC-A|PORTAL|NHS|20260401090000||ADT^A01^ADT_A01|A1-" + run + "|P|2.5.1\r"
+                        + "EVN|A01|20260401090000\r"
+                        + "PID|1||" + nhs + "^^^NHS^NH~CA" + run + "^^^CLINIC-A^MR||SMITH^JANE^^^MRS||19800101|F|||"
+                        + "1 High Street^^Leeds^^LS1 1AA^GBR\r"
+                        + "PV1|1|O|CLINIC1||||||||||||||||V" + run + "\r");
+        awaitWritten("A1-" + run);
+        send("demo-lab", labB(result, run));
+        send(
+                "pharmacy-c",
+                "MSH|^~\\&|RX|PHARMACY-C|PORTAL|NHS|20260403110000||RDS^O13^RDS_O13|C1-" + run + "|P|2.5.1\r"
+                        + "PID|1||" + nhs + "^^^NHS^NH~PC" + run + "^^^PHARMACY-C^MR||SMYTHE^J||19800202|F|||"
+                        + "9 Station Road^^York^^YO1 6AA^GBR\r"
+                        + "ORC|RE|RX" + run + "|RX" + run + "\r"
+                        + "RXD|1|39720311000001101^Paracetamol 500mg tablets^DMD|20260403|32|{tbl}^tablet^UCUM\r");
+        awaitWritten(result.controlId());
+        awaitWritten("C1-" + run);
+        // Demographics of pharmacy C's own (an ADT, newer than A's) change none of A's: C owns only its MRN.
+        send(
+                "pharmacy-c",
+                "MSH|^~\\&|RX|PHARMACY-C|PORTAL|NHS|20260404090000||ADT^A08^ADT_A01|C2-" + run + "|P|2.5.1\r"
+                        + "EVN|A08|20260404090000\r"
+                        + "PID|1||" + nhs + "^^^NHS^NH~PC" + run + "^^^PHARMACY-C^MR||JONES^JANET||19800303|F\r");
+        awaitWritten("C2-" + run);
+
+        IGenericClient fhir = hapiServer();
+        Patient patient = onlyPatientWith(fhir, NHS_SYSTEM, nhs);
+        assertThat(patient.getNameFirstRep().getFamily()).isEqualTo("SMITH");
+        assertThat(patient.getBirthDateElement().getValueAsString()).isEqualTo("1980-01-01");
+        assertThat(patient.getAddress())
+                .singleElement()
+                .satisfies(a -> assertThat(a.getCity()).isEqualTo("Leeds"));
+        assertThat(identifierValues(patient)).containsExactlyInAnyOrder(nhs, "CA" + run, "LB" + run, "PC" + run);
+        assertThat(tags(patient, PatientOwnership.OWNER_TAG_SYSTEM)).containsExactly("clinic-a");
+        assertThat(tags(patient, PatientOwnership.PARTNER_TAG_SYSTEM))
+                .containsExactlyInAnyOrder("clinic-a", "demo-lab", "pharmacy-c");
+
+        String subject = "Patient/" + patient.getIdElement().getIdPart();
+        Bundle observations = fhir.search()
+                .byUrl("Observation?subject=" + subject)
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(observations.getEntry()).hasSize(result.observationCount());
+        assertThat(observations.getEntry())
+                .allSatisfy(e -> assertThat(tags(e.getResource(), PatientOwnership.PARTNER_TAG_SYSTEM))
+                        .containsExactly("demo-lab"));
+        Bundle dispenses = fhir.search()
+                .byUrl("MedicationDispense?subject=" + subject)
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(dispenses.getEntry()).hasSize(1);
+        Bundle encounters = fhir.search()
+                .byUrl("Encounter?subject=" + subject)
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(encounters.getEntry()).hasSize(1);
+
+        // Lab B sends the result again under a new control id: nothing new on the Patient.
+        String version = patient.getMeta().getVersionId();
+        send("demo-lab", labB(result, run).replace(result.controlId(), result.controlId() + "R"));
+        awaitWritten(result.controlId() + "R");
+        Patient again = onlyPatientWith(fhir, NHS_SYSTEM, nhs);
+        assertThat(identifierValues(again)).containsExactlyInAnyOrder(nhs, "CA" + run, "LB" + run, "PC" + run);
+        assertThat(again.getMeta().getVersionId()).isEqualTo(version);
+    }
+
+    /**
+     * A message whose NHS number nobody has: a new Patient, owned by its partner and unverified, and one
+     * work item; the same result again (new control id) adds neither. Verifying the item takes the mark
+     * off the Patient on hapi-server.
+     */
+    @Test
+    void anUnknownNhsNumberMakesOneUnverifiedPatientAndOneWorkItemHoweverOftenItIsSent() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        LabResultMessages.Message result =
+                new LabResultMessages(run.hashCode(), 1, "UN" + run, Instant.parse("2026-05-02T08:00:00Z")).next();
+        send("demo-lab", labB(result, run));
+        awaitWritten(result.controlId());
+        send("demo-lab", labB(result, run).replace(result.controlId(), result.controlId() + "R"));
+        awaitWritten(result.controlId() + "R");
+
+        IGenericClient fhir = hapiServer();
+        Patient patient = onlyPatientWith(fhir, NHS_SYSTEM, result.nhsNumber());
+        assertThat(tags(patient, PatientOwnership.VERIFICATION_SYSTEM)).containsExactly(PatientOwnership.UNVERIFIED);
+        assertThat(tags(patient, PatientOwnership.OWNER_TAG_SYSTEM)).containsExactly("demo-lab");
+        String reference = "Patient/" + patient.getIdElement().getIdPart();
+        List<Map<String, Object>> items = jdbc.queryForList(
+                "SELECT id, partner_id, identifier_system, identifier_masked, state FROM patient_work_item"
+                        + " WHERE patient_reference = ?",
+                reference);
+        assertThat(items).hasSize(1);
+        Map<String, Object> item = items.get(0);
+        assertThat(item).containsEntry("partner_id", "demo-lab").containsEntry("identifier_system", NHS_SYSTEM);
+        assertThat((String) item.get("identifier_masked"))
+                .endsWith(result.nhsNumber().substring(7))
+                .doesNotContain(result.nhsNumber().substring(0, 7));
+
+        assertThat(workItems.verify((Long) item.get("id"), "e2e-operator")).isTrue();
+        Patient verified = onlyPatientWith(fhir, NHS_SYSTEM, result.nhsNumber());
+        assertThat(tags(verified, PatientOwnership.VERIFICATION_SYSTEM)).isEmpty();
+        assertThat(tags(verified, PatientOwnership.OWNER_TAG_SYSTEM)).containsExactly("demo-lab");
+        assertThat(workItems.find((Long) item.get("id")).orElseThrow().state()).isEqualTo("VERIFIED");
+    }
+
+    /** The generated result as lab B sends it, with a MRN of this run (the generator's repeat across runs). */
+    private static String labB(LabResultMessages.Message result, String run) {
+        return result.text().replace(result.mrn() + "^^^RFH^MR", "LB" + run + "^^^RFH^MR");
+    }
+
+    private static Patient onlyPatientWith(IGenericClient fhir, String system, String value) {
+        Bundle patients = fhir.search()
+                .byUrl("Patient?identifier=" + system + "|" + value)
+                .returnBundle(Bundle.class)
+                .execute();
+        assertThat(patients.getEntry()).hasSize(1);
+        return (Patient) patients.getEntryFirstRep().getResource();
+    }
+
+    private static List<String> identifierValues(Patient patient) {
+        return patient.getIdentifier().stream().map(Identifier::getValue).toList();
+    }
+
+    private static List<String> tags(org.hl7.fhir.r4.model.Resource resource, String system) {
+        return resource.getMeta().getTag().stream()
+                .filter(t -> system.equals(t.getSystem()))
+                .map(Coding::getCode)
+                .toList();
+    }
+
+    private static IGenericClient hapiServer() {
+        IGenericClient fhir = FhirContext.forR4Cached()
+                .newRestfulGenericClient(HapiServerProcess.start().fhirBaseUrl());
+        BackendServicesClient reader = HapiServerProcess.start().client();
+        fhir.registerInterceptor(new IClientInterceptor() {
+            @Override
+            public void interceptRequest(IHttpRequest request) {
+                request.addHeader("Authorization", "Bearer " + reader.accessToken());
+            }
+
+            @Override
+            public void interceptResponse(IHttpResponse response) {
+                // nothing to inspect
+            }
+        });
+        return fhir;
+    }
+
     private static Connection rabbitConnection() throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(TestRabbitMq.HOST);
@@ -206,7 +365,11 @@ class EndToEndIT {
     }
 
     private void send(String message) throws IOException {
-        try (MllpClient client = new MllpClient(mllp.port("demo-lab"))) {
+        send("demo-lab", message);
+    }
+
+    private void send(String partner, String message) throws IOException {
+        try (MllpClient client = new MllpClient(mllp.port(partner))) {
             assertThat(client.send(message)).contains("MSA|AA|");
         }
     }
