@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -340,8 +341,12 @@ class EndToEndIT {
     }
 
     private static IGenericClient hapiServer() {
-        IGenericClient fhir = FhirContext.forR4Cached()
-                .newRestfulGenericClient(HapiServerProcess.start().fhirBaseUrl());
+        FhirContext context = FhirContext.forR4Cached();
+        // The test reads what it needs; hapi-server's first CapabilityStatement can take longer than a read.
+        context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        context.getRestfulClientFactory().setSocketTimeout(60_000);
+        IGenericClient fhir =
+                context.newRestfulGenericClient(HapiServerProcess.start().fhirBaseUrl());
         BackendServicesClient reader = HapiServerProcess.start().client();
         fhir.registerInterceptor(new IClientInterceptor() {
             @Override

@@ -18,9 +18,14 @@ public final class MllpClient implements AutoCloseable {
     }
 
     public String send(String message) throws IOException {
+        return send(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends these bytes as they are, in one frame, and returns the ACK. */
+    public String send(byte[] message) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(0x0B);
-        out.write(message.getBytes(StandardCharsets.UTF_8));
+        out.write(message);
         out.write(0x1C);
         out.write(0x0D);
         out.flush();

@@ -1,5 +1,6 @@
 package io.healthportal.ingest.testing;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -24,13 +25,16 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Bundle;
 
 /**
  * An HTTP endpoint standing in for hapi-server where a test needs to choose its answers (a 503 once, a
- * 400): it records every request body and answers from a script per marker found in the body, then with an empty transaction
- * response. Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
+ * 400): it records every request and its body and answers from a script per marker found in the body,
+ * then as hapi-server would in shape: a search finds nothing, a transaction's entries are each created
+ * or updated (a location per entry), {@code $meta-delete} returns the meta. Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
  * hands out a token for a Backend Services client assertion, and answers 401 to a FHIR request without
  * that token. It also signs access tokens for ingest-adapters' own callers (partner systems, operators)
  * and publishes its keys at {@code /oauth2/jwks}, as hapi-server's authorization server does. The
@@ -41,8 +45,11 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Queue<Integer>> scripts = new ConcurrentHashMap<>();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong(1000);
     private final List<String> clientAssertions = new CopyOnWriteArrayList<>();
     private static final String TOKEN = "scripted-access-token";
+    private static final FhirContext JSON = FhirContext.forR4Cached();
     private final RSAKey signingKey = newSigningKey();
 
     public ScriptedFhirEndpoint() {
@@ -79,7 +86,11 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
                 return;
             }
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            bodies.add(body);
+            if (!body.isEmpty()) {
+                bodies.add(body);
+            }
+            requests.add(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             Integer status = scripts.entrySet().stream()
                     .filter(e -> body.contains(e.getKey()))
                     .map(e -> e.getValue().poll())
@@ -88,7 +99,10 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
                     .orElse(null);
             int code = status == null ? 200 : status;
             byte[] answer = (code == 200
-                            ? "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}"
+                            ? success(
+                                    exchange.getRequestMethod(),
+                                    exchange.getRequestURI().getPath(),
+                                    body)
                             : "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                                     + "\"code\":\"processing\"}]}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -98,6 +112,30 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /** What hapi-server answers a request it carries out, in shape. */
+    private String success(String method, String path, String body) {
+        if (path.endsWith("/$meta-delete")) {
+            return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"return\",\"valueMeta\":{}}]}";
+        }
+        if (!method.equals("POST") || !body.contains("\"transaction\"")) {
+            return "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}";
+        }
+        Bundle request = JSON.newJsonParser().parseResource(Bundle.class, body);
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        for (Bundle.BundleEntryComponent entry : request.getEntry()) {
+            String url = entry.getRequest().getUrl();
+            boolean created = entry.getRequest().getMethod() == Bundle.HTTPVerb.POST;
+            String type = entry.getResource().fhirType();
+            String id =
+                    !created && !url.contains("?") ? url.substring(url.indexOf('/') + 1) : "" + ids.incrementAndGet();
+            response.addEntry()
+                    .getResponse()
+                    .setStatus(created ? "201 Created" : "200 OK")
+                    .setLocation(type + "/" + id + "/_history/1");
+        }
+        return JSON.newJsonParser().encodeResourceToString(response);
     }
 
     private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
@@ -178,8 +216,14 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
         scripts.remove(marker);
     }
 
+    /** The bodies of every request that had one (searches have none), in the order they came. */
     public List<String> bodies() {
         return bodies;
+    }
+
+    /** Every FHIR request as {@code METHOD path}, in the order they came. */
+    public List<String> requests() {
+        return requests;
     }
 
     @Override
