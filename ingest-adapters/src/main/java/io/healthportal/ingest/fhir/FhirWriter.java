@@ -14,11 +14,10 @@ import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
- * Writes transaction bundles to hapi-server, finds Patients by identifier and removes tags: the only way
+ * Writes transaction bundles to hapi-server, finds Patients by identifier and removes a Patient's tag: the only way
  * ingest-adapters reaches FHIR. Every failure is a {@link FhirWriteException} that says whether the same
  * request may succeed later.
  */
@@ -69,17 +68,29 @@ public class FhirWriter {
     }
 
     /**
-     * Removes one tag from a resource ({@code $meta-delete}): an update would not do, since hapi-server
-     * keeps the stored tags of a resource that is updated. Removing a tag the resource does not carry
-     * changes nothing.
+     * Removes one tag from a Patient: reads it, then updates that version ({@code If-Match}) without the
+     * tag, with {@code X-Meta-Snapshot-Mode: TAG}, since hapi-server otherwise keeps the stored tags of a
+     * resource that is updated. ({@code $meta-delete} would take one request, but hapi-server's rules let
+     * a system client only read, search and write.) A Patient without the tag is left as it is; a
+     * concurrent change of the Patient fails with 412, to be tried again.
      */
-    public void removeTag(String reference, Coding tag) {
-        Meta meta = new Meta();
-        meta.addTag(tag.copy());
-        call(() -> client.meta()
-                .delete()
-                .onResource(new IdType(reference))
-                .meta(meta)
+    public void removePatientTag(String reference, Coding tag) {
+        IdType id = new IdType(reference).toUnqualifiedVersionless();
+        Patient current =
+                call(() -> client.read().resource(Patient.class).withId(id).execute());
+        boolean removed = current.getMeta()
+                .getTag()
+                .removeIf(t ->
+                        tag.getSystem().equals(t.getSystem()) && tag.getCode().equals(t.getCode()));
+        if (!removed) {
+            return;
+        }
+        String version = current.getMeta().getVersionId();
+        current.setId(id);
+        call(() -> client.update()
+                .resource(current)
+                .withAdditionalHeader("X-Meta-Snapshot-Mode", "TAG")
+                .withAdditionalHeader("If-Match", "W/\"" + version + "\"")
                 .execute());
     }
 

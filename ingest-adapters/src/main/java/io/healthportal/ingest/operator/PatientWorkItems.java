@@ -81,7 +81,7 @@ public class PatientWorkItems {
         if (item.isEmpty()) {
             return false;
         }
-        fhir.removeTag(item.get().patient(), PatientOwnership.unverifiedTag());
+        fhir.removePatientTag(item.get().patient(), PatientOwnership.unverifiedTag());
         return close(id, "VERIFIED", operator);
     }
 

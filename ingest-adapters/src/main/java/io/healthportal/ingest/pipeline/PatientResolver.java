@@ -157,12 +157,35 @@ public class PatientResolver {
         }
     }
 
-    private static String createdReference(Bundle written, BundleEntryComponent created, Bundle response) {
-        int index = written.getEntry().indexOf(created);
+    /**
+     * Whether another writer created a Patient this message meant to create, between the lookup and the
+     * write: its {@code If-None-Exist} matched (200, not 201), so the message's identifiers are not on
+     * that Patient yet. The message is then resolved and written again, and the lookup finds it.
+     */
+    boolean metAPatientCreatedMeanwhile(Resolution resolution, Bundle response) {
+        return resolution.unverified().stream()
+                .filter(patient -> patient.created() != null)
+                .map(patient -> responseTo(resolution.bundle(), patient.created(), response))
+                .anyMatch(answer -> answer != null
+                        && answer.hasStatus()
+                        && answer.getStatus().startsWith("200"));
+    }
+
+    private static Bundle.BundleEntryResponseComponent responseTo(
+            Bundle written, BundleEntryComponent entry, Bundle response) {
+        int index = written.getEntry().indexOf(entry);
         if (response == null || index < 0 || index >= response.getEntry().size()) {
             return null;
         }
-        String location = response.getEntry().get(index).getResponse().getLocation();
+        return response.getEntry().get(index).getResponse();
+    }
+
+    private static String createdReference(Bundle written, BundleEntryComponent created, Bundle response) {
+        Bundle.BundleEntryResponseComponent answer = responseTo(written, created, response);
+        if (answer == null) {
+            return null;
+        }
+        String location = answer.getLocation();
         if (location == null || location.isBlank()) {
             return null;
         }

@@ -145,6 +145,13 @@ public class ReceiptProcessor {
             try {
                 PatientResolver.Resolution resolution = patients.resolve(bundle, partner);
                 Bundle response = writer.transaction(resolution.bundle());
+                if (patients.metAPatientCreatedMeanwhile(resolution, response)) {
+                    log.info(
+                            "INGEST-IDENTITY-RACE: receipt {} met a Patient another writer created meanwhile;"
+                                    + " written again over it",
+                            receiptId);
+                    continue;
+                }
                 patients.recordWorkItems(resolution, response, partner.id(), receiptId);
                 receipts.markWritten(receiptId);
                 meters.counter("ingest.receipts.written").increment();

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Coding;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -27,7 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The operator API over unverified Patients' work items, called with tokens as hapi-server issues them.
  * The items come from messages through the real pipeline: the scripted hapi-server finds no Patient, so
- * each message creates one, and the work item names the location hapi-server answered.
+ * each message creates one, and the work item names the location hapi-server answered; verifying reads
+ * that Patient back and updates it without the unverified tag.
  */
 class PatientWorkItemApiIT extends IngestAppTestBase {
 
@@ -35,7 +37,6 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LabResultMessages MESSAGES =
             new LabResultMessages(7, 20, "WI" + UUID.randomUUID().toString().substring(0, 6), Instant.now());
-    private static final String META_DELETE_BODY = "\"resourceType\":\"Parameters\"";
 
     @LocalServerPort
     int port;
@@ -69,11 +70,11 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
         assertThat(JSON.readTree(verified.body()).path("state").asText()).isEqualTo("VERIFIED");
         assertThat(JSON.readTree(verified.body()).path("resolvedBy").asText()).isEqualTo("ops-admin");
         String patient = listed.path("patient").asText();
-        assertThat(FHIR.requests()).contains("POST /fhir/" + patient + "/$meta-delete");
-        assertThat(FHIR.bodies())
-                .anyMatch(b -> b.contains(META_DELETE_BODY)
-                        && b.contains("https://healthportal.io/CodeSystem/patient-verification")
-                        && b.contains("unverified"));
+        assertThat(FHIR.requests()).contains("GET /fhir/" + patient, "PUT /fhir/" + patient);
+        assertThat(FHIR.patient(patient).orElseThrow().getMeta().getTag())
+                .extracting(Coding::getSystem)
+                .contains("https://healthportal.io/CodeSystem/demographics-owner")
+                .doesNotContain("https://healthportal.io/CodeSystem/patient-verification");
 
         assertThat(call("POST", "/operator/patient-work-items/" + item + "/verify", admin)
                         .statusCode())
@@ -95,7 +96,7 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
         assertThat(dismissed.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(dismissed.body()).path("state").asText()).isEqualTo("DISMISSED");
         assertThat(FHIR.requests().subList(fhirRequests, FHIR.requests().size()))
-                .noneMatch(r -> r.endsWith("$meta-delete"));
+                .noneMatch(r -> r.startsWith("PUT "));
         assertThat(call("POST", "/operator/patient-work-items/" + item + "/verify", admin)
                         .statusCode())
                 .isEqualTo(409);
@@ -104,16 +105,26 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
     @Test
     void whileHapiServerRefusesTheChangeTheItemStaysOpenAndTheFailureIsAudited() throws Exception {
         long item = workItemOf(MESSAGES.next());
-        FHIR.answerFor(META_DELETE_BODY, 503);
+        String patient =
+                jdbc.queryForObject("SELECT patient_reference FROM patient_work_item WHERE id = ?", String.class, item);
+        // The update of this Patient (its id is in no other request's body) is refused once.
+        FHIR.answerFor("\"id\":\"" + patient.substring("Patient/".length()) + "\"", 503);
 
         HttpResponse<String> failed = call("POST", "/operator/patient-work-items/" + item + "/verify", admin);
         assertThat(failed.statusCode()).isEqualTo(502);
         assertThat(failed.body()).contains("INGEST-WORK-ITEM-FHIR");
         assertThat(state(item)).isEqualTo("OPEN");
 
+        assertThat(FHIR.patient(patient).orElseThrow().getMeta().getTag())
+                .extracting(Coding::getCode)
+                .contains("unverified");
+
         assertThat(call("POST", "/operator/patient-work-items/" + item + "/verify", admin)
                         .statusCode())
                 .isEqualTo(200);
+        assertThat(FHIR.patient(patient).orElseThrow().getMeta().getTag())
+                .extracting(Coding::getCode)
+                .doesNotContain("unverified");
         assertThat(audit(item))
                 .containsExactly("ops-admin verify-work-item FAILED", "ops-admin verify-work-item ALLOWED");
     }

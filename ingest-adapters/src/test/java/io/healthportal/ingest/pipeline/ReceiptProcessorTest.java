@@ -144,6 +144,35 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void aPatientAnotherWriterCreatedBetweenTheLookupAndTheWriteGetsTheMessagesMrnOnASecondWrite() {
+        receipt(ReceiptStatus.ACCEPTED, Instant.now());
+        FhirTransaction transaction = new FhirTransaction("urn:test", TestPartners.LAB.id());
+        Identifier nhs =
+                new Identifier().setSystem("https://fhir.nhs.uk/Id/nhs-number").setValue("9434765919");
+        Identifier mrn = new Identifier()
+                .setSystem(TestPartners.LAB.identifierSystems().mrn())
+                .setValue("L1");
+        transaction.conditionalCreate(new Patient().addIdentifier(nhs).addIdentifier(mrn), nhs);
+        mapped = transaction.bundle();
+        when(writer.patientsWithIdentifier(nhs.getSystem(), nhs.getValue()))
+                .thenReturn(List.of())
+                .thenReturn(List.of(stored("1", nhs)));
+        // The If-None-Exist matched the other writer's Patient: 200, not 201.
+        Bundle matched = new Bundle();
+        matched.addEntry().getResponse().setStatus("200 OK").setLocation("Patient/7/_history/1");
+        when(writer.transaction(any())).thenReturn(matched).thenReturn(new Bundle());
+
+        assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
+        ArgumentCaptor<Bundle> written = ArgumentCaptor.forClass(Bundle.class);
+        verify(writer, times(2)).transaction(written.capture());
+        assertThat(written.getValue().getEntryFirstRep().getRequest().getUrl()).isEqualTo("Patient/7");
+        assertThat(((Patient) written.getValue().getEntryFirstRep().getResource()).getIdentifier())
+                .extracting(Identifier::getValue)
+                .containsExactly("9434765919", "L1");
+        verify(unverified, never()).record(any(), any(), any(), any());
+    }
+
+    @Test
     void twoPatientsWithTheMessagesIdentifierAreDeadLetteredForAnOperatorNotMerged() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
         FhirTransaction transaction = new FhirTransaction("urn:test", TestPartners.LAB.id());

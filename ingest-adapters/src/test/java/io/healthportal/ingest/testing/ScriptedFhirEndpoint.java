@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,13 +29,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
 
 /**
  * An HTTP endpoint standing in for hapi-server where a test needs to choose its answers (a 503 once, a
  * 400): it records every request and its body and answers from a script per marker found in the body,
  * then as hapi-server would in shape: a search finds nothing, a transaction's entries are each created
- * or updated (a location per entry), {@code $meta-delete} returns the meta. Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
+ * or updated (a location per entry), and the Patients it writes are kept to be read and updated by id
+ * (tags kept over an update unless {@code X-Meta-Snapshot-Mode: TAG} says otherwise, as hapi-server
+ * does). Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
  * hands out a token for a Backend Services client assertion, and answers 401 to a FHIR request without
  * that token. It also signs access tokens for ingest-adapters' own callers (partner systems, operators)
  * and publishes its keys at {@code /oauth2/jwks}, as hapi-server's authorization server does. The
@@ -47,6 +52,7 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong(1000);
+    private final Map<String, Patient> patients = new ConcurrentHashMap<>();
     private final List<String> clientAssertions = new CopyOnWriteArrayList<>();
     private static final String TOKEN = "scripted-access-token";
     private static final FhirContext JSON = FhirContext.forR4Cached();
@@ -99,10 +105,7 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
                     .orElse(null);
             int code = status == null ? 200 : status;
             byte[] answer = (code == 200
-                            ? success(
-                                    exchange.getRequestMethod(),
-                                    exchange.getRequestURI().getPath(),
-                                    body)
+                            ? success(exchange, body)
                             : "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                                     + "\"code\":\"processing\"}]}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -115,9 +118,19 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
     }
 
     /** What hapi-server answers a request it carries out, in shape. */
-    private String success(String method, String path, String body) {
-        if (path.endsWith("/$meta-delete")) {
-            return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"return\",\"valueMeta\":{}}]}";
+    private String success(HttpExchange exchange, String body) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath().replaceFirst("^/fhir/?", "");
+        String[] parts = path.isEmpty() ? new String[0] : path.split("/");
+        boolean instance = parts.length == 2 && !parts[1].startsWith("$");
+        if (method.equals("GET") && instance) {
+            Patient stored = patients.get(parts[0] + "/" + parts[1]);
+            return stored == null ? "{\"resourceType\":\"OperationOutcome\"}" : encode(stored);
+        }
+        if (method.equals("PUT") && instance) {
+            Patient sent = JSON.newJsonParser().parseResource(Patient.class, body);
+            String snapshot = exchange.getRequestHeaders().getFirst("X-Meta-Snapshot-Mode");
+            return encode(store(parts[1], sent, snapshot != null && snapshot.contains("TAG")));
         }
         if (!method.equals("POST") || !body.contains("\"transaction\"")) {
             return "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}";
@@ -130,12 +143,43 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
             String type = entry.getResource().fhirType();
             String id =
                     !created && !url.contains("?") ? url.substring(url.indexOf('/') + 1) : "" + ids.incrementAndGet();
+            if (entry.getResource() instanceof Patient patient) {
+                store(id, patient, false);
+            }
             response.addEntry()
                     .getResponse()
                     .setStatus(created ? "201 Created" : "200 OK")
                     .setLocation(type + "/" + id + "/_history/1");
         }
-        return JSON.newJsonParser().encodeResourceToString(response);
+        return encode(response);
+    }
+
+    private Patient store(String id, Patient sent, boolean tagSnapshot) {
+        return patients.compute("Patient/" + id, (reference, stored) -> {
+            Patient next = sent.copy();
+            next.setId(reference);
+            if (stored != null && !tagSnapshot) {
+                stored.getMeta().getTag().stream()
+                        .filter(t -> next.getMeta().getTag(t.getSystem(), t.getCode()) == null)
+                        .forEach(t -> next.getMeta().addTag(t.copy()));
+            }
+            next.getMeta()
+                    .setVersionId(
+                            stored == null
+                                    ? "1"
+                                    : Integer.toString(
+                                            Integer.parseInt(stored.getMeta().getVersionId()) + 1));
+            return next;
+        });
+    }
+
+    /** A Patient written through this endpoint, as it would now be read. */
+    public Optional<Patient> patient(String reference) {
+        return Optional.ofNullable(patients.get(reference)).map(Patient::copy);
+    }
+
+    private static String encode(IBaseResource resource) {
+        return JSON.newJsonParser().encodeResourceToString(resource);
     }
 
     private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
