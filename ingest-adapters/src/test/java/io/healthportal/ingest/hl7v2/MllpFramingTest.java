@@ -32,4 +32,23 @@ class MllpFramingTest {
         ByteArrayInputStream in = new ByteArrayInputStream(new byte[] {0x0B, 'M', 'S', 'H'});
         assertThatThrownBy(() -> MllpListeners.readFrame(in, 1024)).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void aFrameOverTheLimitIsReadToItsEndKeepingItsHeadAndTheNextFrameIsRead() throws Exception {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        byte[] large = ("MSH|^~\\&|LIS|LAB|||20260101||ORU^R01|BIG|P|2.5.1\r" + "X".repeat(5000))
+                .getBytes(StandardCharsets.UTF_8);
+        MllpListeners.writeFrame(stream, large);
+        MllpListeners.writeFrame(stream, "MSH|2\r".getBytes(StandardCharsets.UTF_8));
+        ByteArrayInputStream in = new ByteArrayInputStream(stream.toByteArray());
+
+        assertThatThrownBy(() -> MllpListeners.readFrame(in, 1000))
+                .isInstanceOfSatisfying(MllpListeners.FrameTooLarge.class, e -> {
+                    assertThat(e.size).isEqualTo(large.length);
+                    assertThat(new String(e.head, StandardCharsets.UTF_8)).startsWith("MSH|^~\\&|LIS|LAB");
+                    assertThat(e.head.length).isLessThanOrEqualTo(1001);
+                });
+        assertThat(new String(MllpListeners.readFrame(in, 1000), StandardCharsets.UTF_8))
+                .isEqualTo("MSH|2\r");
+    }
 }
