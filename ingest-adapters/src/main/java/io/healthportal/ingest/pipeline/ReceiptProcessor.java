@@ -141,11 +141,14 @@ public class ReceiptProcessor {
         Instant deadLetterAt = receipt.receivedAt().plus(retry.deadLetterAfter());
         Instant giveUpAt = Instant.now().plus(retry.giveUpAfter());
         Duration backoff = retry.initialBackoff();
+        boolean metCreatedPatient = false;
         for (int attempt = 1; ; attempt++) {
             try {
                 PatientResolver.Resolution resolution = patients.resolve(bundle, partner);
                 Bundle response = writer.transaction(resolution.bundle());
-                if (patients.metAPatientCreatedMeanwhile(resolution, response)) {
+                if (!metCreatedPatient && patients.metAPatientCreatedMeanwhile(resolution, response)) {
+                    // Once: the lookup now finds that Patient, so the next write updates it.
+                    metCreatedPatient = true;
                     log.info(
                             "INGEST-IDENTITY-RACE: receipt {} met a Patient another writer created meanwhile;"
                                     + " written again over it",
