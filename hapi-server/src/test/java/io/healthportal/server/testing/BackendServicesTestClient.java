@@ -93,6 +93,11 @@ public final class BackendServicesTestClient {
         }
     }
 
+    /** A client registered some other way (RFC 7591, say) that proves itself with {@code key}. */
+    public static BackendServicesTestClient of(String clientId, String tokenEndpoint, ECKey key, String scope) {
+        return new BackendServicesTestClient(clientId, tokenEndpoint, key, scope);
+    }
+
     public String clientId() {
         return clientId;
     }
