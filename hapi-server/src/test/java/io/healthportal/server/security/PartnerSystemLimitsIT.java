@@ -99,7 +99,7 @@ class PartnerSystemLimitsIT extends FhirServerTestBase {
         assertForbidden(as(labA, get("/Patient/" + patientOfB + "/$everything")));
         assertForbidden(
                 as(labA, get("/Patient?identifier=" + token(NHS_NUMBER, nhsOfB) + "&_revinclude=Observation:subject")));
-        assertForbidden(as(labA, get("/Patient?_has:Observation:subject:code=http://loinc.org|4548-4")));
+        assertForbidden(as(labA, get("/Patient?_has:Observation:subject:code=http://loinc.org%7C4548-4")));
         assertForbidden(as(labA, get("/Observation?_include=Observation:subject")));
         assertForbidden(as(labA, get("/Observation?subject.family=Owned-by-B")));
         assertForbidden(as(labA, get("/Observation?subject:Patient.identifier=" + token(NHS_NUMBER, nhsOfB))));
