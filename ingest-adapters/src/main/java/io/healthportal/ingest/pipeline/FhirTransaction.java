@@ -12,14 +12,16 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A transaction bundle being built by a format: every resource is written by a conditional request on
- * its business identifier, with a deterministic fullUrl (name-based from partner, type and identifier)
- * and {@code meta.source}; one Provenance per payload, id {@code receipt-{receipt id}}, targets every
+ * its business identifier, with a deterministic fullUrl (name-based from partner, type and identifier),
+ * {@code meta.source} and the partner tag ({@value #PARTNER_TAG_SYSTEM}, which hapi-server's partner limit
+ * requires of every write); one Provenance per payload, id {@code receipt-{receipt id}}, targets every
  * written resource and names the archived payload as its source entity. Shared by the formats so that
  * identity and provenance are built one way. Plain Java.
  */
@@ -27,6 +29,12 @@ public final class FhirTransaction {
 
     public static final String PARTNER_SYSTEM = "https://healthportal.io/Id/partner";
     public static final String RECEIPT_SYSTEM = "https://healthportal.io/Id/ingest-receipt";
+
+    /** Every resource a partner's data is written as carries this tag, its code the partner id. */
+    public static final String PARTNER_TAG_SYSTEM = "https://healthportal.io/CodeSystem/partner";
+
+    /** The tag naming the partner that owns a Patient's demographics: the one that created it. */
+    public static final String OWNER_TAG_SYSTEM = "https://healthportal.io/CodeSystem/demographics-owner";
 
     private final Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     private final String metaSource;
@@ -68,6 +76,12 @@ public final class FhirTransaction {
     private String add(Resource resource, Identifier identifier) {
         String fullUrl = fullUrl(partnerId, resource.fhirType(), identifier);
         resource.getMeta().setSource(metaSource);
+        resource.getMeta().addTag(PARTNER_TAG_SYSTEM, partnerId, null);
+        if (resource instanceof Patient) {
+            // Until Patients are resolved before the write (another change), every Patient written is taken
+            // as the partner's own: hapi-server refuses one created without it, or another owner's changed.
+            resource.getMeta().addTag(OWNER_TAG_SYSTEM, partnerId, null);
+        }
         bundle.addEntry().setFullUrl(fullUrl).setResource(resource);
         targets.add(new Reference(fullUrl));
         return fullUrl;
@@ -92,6 +106,7 @@ public final class FhirTransaction {
         Provenance provenance = new Provenance();
         provenance.setId("receipt-" + source.receiptId());
         provenance.getMeta().setSource(metaSource);
+        provenance.getMeta().addTag(PARTNER_TAG_SYSTEM, partnerId, null);
         provenance.setTarget(targets);
         provenance.setRecorded(Date.from(source.receivedAt()));
         if (occurred != null) {

@@ -138,7 +138,7 @@ public class ReceiptProcessor {
         Duration backoff = retry.initialBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
-                writer.transaction(bundle);
+                writer.transaction(receipt.partnerId(), bundle);
                 receipts.markWritten(receiptId);
                 meters.counter("ingest.receipts.written").increment();
                 log.info(
@@ -149,10 +149,7 @@ public class ReceiptProcessor {
                 return WriteResult.WRITTEN;
             } catch (FhirWriteException e) {
                 if (!e.retryable()) {
-                    deadLetter(
-                            receiptId,
-                            "INGEST-FHIR-REJECTED",
-                            "hapi-server refused the transaction with " + e.status());
+                    deadLetter(receiptId, e.deadLetterCode(), e.deadLetterReason());
                     return WriteResult.DEAD_LETTERED;
                 }
                 if (Instant.now().isAfter(deadLetterAt)) {

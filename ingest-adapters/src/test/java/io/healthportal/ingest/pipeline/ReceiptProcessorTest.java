@@ -56,13 +56,13 @@ class ReceiptProcessorTest {
     @Test
     void retriesTransientFailuresThenMarksTheReceiptWritten() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
-        when(writer.transaction(any()))
+        when(writer.transaction(any(), any()))
                 .thenThrow(failure(503))
                 .thenThrow(failure(0))
                 .thenReturn(new Bundle());
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
-        verify(writer, times(3)).transaction(any());
+        verify(writer, times(3)).transaction(any(), any());
         verify(receipts).markWritten(id);
         assertThat(meters.counter("ingest.fhir.write.retries").count()).isEqualTo(2);
     }
@@ -70,7 +70,7 @@ class ReceiptProcessorTest {
     @Test
     void deadLettersAWriteHapiServerRefusesForGood() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
-        when(writer.transaction(any())).thenThrow(failure(422));
+        when(writer.transaction(any(), any())).thenThrow(failure(422));
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(eq(id), eq("INGEST-FHIR-REJECTED"), anyString());
@@ -78,9 +78,29 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void writesAsTheReceiptsPartnerAndDeadLettersThePartnerLimitsRefusalWithItsReason() {
+        receipt(ReceiptStatus.ACCEPTED, Instant.now());
+        when(writer.transaction(any(), any()))
+                .thenThrow(new FhirWriteException(
+                        403,
+                        false,
+                        "INGEST-FHIR-FORBIDDEN: PORTAL-AUTH-403: only the Patient's demographics owner may change it",
+                        null));
+
+        assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
+        verify(writer).transaction(eq("lab-b"), any());
+        verify(receipts)
+                .deadLetter(
+                        id,
+                        "INGEST-FHIR-FORBIDDEN",
+                        "INGEST-FHIR-FORBIDDEN: PORTAL-AUTH-403: only the Patient's demographics owner may change it");
+        verify(receipts, never()).markWritten(any());
+    }
+
+    @Test
     void returnsTheMessageToTheQueueWhenHapiServerStaysUnavailable() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
-        when(writer.transaction(any())).thenThrow(failure(503));
+        when(writer.transaction(any(), any())).thenThrow(failure(503));
 
         assertThat(processor(Duration.ofMillis(250)).process(id)).isEqualTo(ReceiptProcessor.Outcome.RETRY_LATER);
         verify(receipts, never()).deadLetter(any(), anyString(), anyString());
@@ -89,7 +109,7 @@ class ReceiptProcessorTest {
     @Test
     void deadLettersAReceiptStillFailingLongAfterItArrived() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now().minus(Duration.ofHours(25)));
-        when(writer.transaction(any())).thenThrow(failure(412));
+        when(writer.transaction(any(), any())).thenThrow(failure(412));
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(eq(id), eq("INGEST-FHIR-RETRIES-EXHAUSTED"), anyString());
@@ -102,7 +122,7 @@ class ReceiptProcessorTest {
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(id, "INGEST-HL7-NO-OBR", "ORU^R01 without an OBR segment");
-        verify(writer, never()).transaction(any());
+        verify(writer, never()).transaction(any(), any());
         assertThat(meters.counter("ingest.receipts.dead.lettered", "code", "INGEST-HL7-NO-OBR")
                         .count())
                 .isEqualTo(1);
@@ -113,7 +133,7 @@ class ReceiptProcessorTest {
         receipt(ReceiptStatus.WRITTEN, Instant.now());
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
-        verify(writer, never()).transaction(any());
+        verify(writer, never()).transaction(any(), any());
     }
 
     private void receipt(ReceiptStatus status, Instant receivedAt) {
