@@ -51,6 +51,9 @@ public final class AuditEvents {
     static final Coding TOKEN_ISSUED = new Coding(PORTAL_SUBTYPE, "token-issued", "Access token issued");
     static final Coding UNAUTHENTICATED =
             new Coding(PORTAL_SUBTYPE, "unauthenticated", "Requests without a valid access token");
+    static final Coding SECOND_FACTOR = new Coding(PORTAL_SUBTYPE, "second-factor", "TOTP code after the password");
+    static final Coding SECURITY_ATTRIBUTES_CHANGED = new Coding(DICOM, "110137", "User Security Attributes Changed");
+    static final Coding APPLICATION_ACTIVITY = new Coding(DICOM, "110100", "Application Activity");
     static final Coding BREAK_GLASS = new Coding(PORTAL_SUBTYPE, "break-glass", "Break-glass access");
 
     private final String serverBase;
@@ -91,6 +94,61 @@ public final class AuditEvents {
         event.addSubtype(LOGIN.copy());
         if (reason != null) {
             event.setOutcomeDesc(reason);
+        }
+        return event;
+    }
+
+    /** A staff member's second factor, accepted or refused; {@code enrolling}: their first code. */
+    AuditEvent secondFactor(Instant recorded, AuditActor actor, boolean succeeded, boolean enrolling) {
+        AuditEvent event = base(
+                recorded,
+                USER_AUTHENTICATION,
+                AuditEventAction.E,
+                succeeded ? AuditEventOutcome._0 : AuditEventOutcome._4,
+                actor);
+        event.addSubtype(LOGIN.copy());
+        event.addSubtype(SECOND_FACTOR.copy());
+        event.setOutcomeDesc((succeeded ? "code accepted" : "wrong, reused or expired code")
+                + (enrolling ? " while enrolling an authenticator" : ""));
+        return event;
+    }
+
+    /**
+     * A request to the admin API: reads are application activity, changes alter users' or clients'
+     * security attributes. The user or client acted on is the entity, named by its identifier.
+     *
+     * @param action what was asked ({@code create-user}, {@code list-clients}, ...; {@code refused} for a
+     *     caller without the administrator role)
+     * @param targetKind {@code user}, {@code client}, or {@code request} for a refused one
+     * @param target the username or client id; the method and path of a refused request; null for a list
+     */
+    AuditEvent adminAction(
+            Instant recorded, AuditActor actor, String action, String targetKind, String target, int status) {
+        boolean read = action.startsWith("list-") || action.equals("refused");
+        AuditEvent event = base(
+                recorded,
+                read ? APPLICATION_ACTIVITY : SECURITY_ATTRIBUTES_CHANGED,
+                read ? AuditEventAction.R : AuditEventAction.U,
+                outcome(status),
+                actor);
+        event.addSubtype(new Coding(PORTAL_SUBTYPE, "admin-" + action, "Admin API: " + action));
+        event.setOutcomeDesc(String.valueOf(status));
+        AuditEventEntityComponent entity = event.addEntity()
+                .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                .setRole(new Coding(OBJECT_ROLE, "13", "Security Resource"))
+                .setName(targetKind);
+        if (target != null) {
+            switch (targetKind) {
+                case "user" ->
+                    entity.setWhat(new Reference()
+                            .setIdentifier(
+                                    new Identifier().setSystem(USERNAME_SYSTEM).setValue(target)));
+                case "client" ->
+                    entity.setWhat(new Reference()
+                            .setIdentifier(
+                                    new Identifier().setSystem(CLIENT_ID_SYSTEM).setValue(target)));
+                default -> entity.setDescription(target);
+            }
         }
         return event;
     }

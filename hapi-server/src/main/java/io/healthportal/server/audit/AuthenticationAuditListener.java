@@ -2,6 +2,7 @@ package io.healthportal.server.audit;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.healthportal.server.authserver.AccountEvents;
 import io.healthportal.server.authserver.PortalUser;
 import io.healthportal.server.authserver.PortalUsers;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,9 +23,10 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Audits sign-ins on the login form (successful or not) and every access token the token endpoint
- * issues, from the authentication events Spring Security publishes: the authorization server's
- * classes need not know about audit.
+ * Audits sign-ins on the login form (successful or not), staff members' second factor, every access
+ * token the token endpoint issues and every admin API request, from the events Spring Security and the
+ * authorization server ({@link AccountEvents}) publish: the authorization server's classes need not
+ * know about audit.
  */
 class AuthenticationAuditListener {
 
@@ -65,6 +67,32 @@ class AuthenticationAuditListener {
         // The name as typed: it may match no account, which is worth knowing too.
         AuditActor actor = new AuditActor(null, attempt.getName(), null, null, address(attempt));
         trail.record(events.login(clock.instant(), actor, false, reason));
+    }
+
+    @EventListener
+    void onSecondFactor(AccountEvents.SecondFactorChecked checked) {
+        String fhirUser =
+                users.find(checked.username()).map(PortalUser::fhirUser).orElse(null);
+        AuditActor actor = new AuditActor(fhirUser, checked.username(), null, null, checked.address());
+        trail.record(events.secondFactor(clock.instant(), actor, checked.succeeded(), checked.enrolling()));
+    }
+
+    @EventListener
+    void onAdminAction(AccountEvents.AdminAction action) {
+        AuditActor actor = new AuditActor(
+                RequestActors.relative(action.fhirUser()),
+                action.administrator(),
+                action.clientId(),
+                action.tokenId(),
+                action.address());
+        trail.record(events.adminAction(
+                clock.instant(), actor, action.action(), action.targetKind(), action.target(), action.status()));
+    }
+
+    @EventListener
+    void onBreakGlassChoice(AccountEvents.BreakGlassChoice choice) {
+        AuditActor actor = new AuditActor(choice.fhirUser(), choice.username(), null, null, choice.address());
+        trail.record(events.breakGlass(clock.instant(), actor, choice.patientId(), choice.reason()));
     }
 
     private void tokenIssued(OAuth2AccessTokenAuthenticationToken issued) {

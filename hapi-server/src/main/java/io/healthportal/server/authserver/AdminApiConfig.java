@@ -1,16 +1,22 @@
 package io.healthportal.server.authserver;
 
 import io.healthportal.server.security.RoleLimit;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
@@ -22,7 +28,9 @@ class AdminApiConfig {
 
     @Bean
     @Order(6)
-    SecurityFilterChain adminApiFilterChain(HttpSecurity http, JwtDecoder jwtDecoder) throws Exception {
+    SecurityFilterChain adminApiFilterChain(HttpSecurity http, JwtDecoder jwtDecoder, ApplicationEventPublisher events)
+            throws Exception {
+        AccessDeniedHandler refuse = new BearerTokenAccessDeniedHandler();
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(AdminController.PATH + "/**"))
                 .authorizeHttpRequests(authorize -> authorize
                         .anyRequest()
@@ -31,7 +39,26 @@ class AdminApiConfig {
                                         && PortalRole.ADMINISTRATOR
                                                 .claimValue()
                                                 .equals(token.getToken().getClaimAsString(RoleLimit.CLAIM)))))
-                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(jwt -> jwt.decoder(jwtDecoder)))
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.decoder(jwtDecoder))
+                        // A valid token without the role: audited as a refused admin request, then 403.
+                        .accessDeniedHandler((request, response, denied) -> {
+                            if (SecurityContextHolder.getContext().getAuthentication()
+                                    instanceof JwtAuthenticationToken token) {
+                                Jwt caller = token.getToken();
+                                events.publishEvent(new AccountEvents.AdminAction(
+                                        caller.getSubject(),
+                                        caller.getClaimAsString("fhirUser"),
+                                        caller.getClaimAsString("client_id"),
+                                        caller.getId(),
+                                        "refused",
+                                        "request",
+                                        request.getMethod() + " " + request.getRequestURI(),
+                                        HttpStatus.FORBIDDEN.value(),
+                                        request.getRemoteAddr()));
+                            }
+                            refuse.handle(request, response, denied);
+                        }))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // Bearer tokens, no cookies: nothing for CSRF to ride on.
                 .csrf(AbstractHttpConfigurer::disable);

@@ -274,8 +274,13 @@ class AuthorizationServerConfig {
     }
 
     @Bean
-    StaffSecondFactor staffSecondFactor(JdbcTemplate jdbc, AuthSchemaVersion schema) {
-        return new StaffSecondFactor(jdbc, Clock.systemUTC());
+    StaffSecondFactor staffSecondFactor(JdbcTemplate jdbc, AuthProperties properties, AuthSchemaVersion schema) {
+        StaffSecondFactor secondFactor = new StaffSecondFactor(
+                jdbc,
+                TotpSecretCipher.fromKeyFile(properties.totpKeyFile(), properties.createKeyStoreIfMissing()),
+                Clock.systemUTC());
+        secondFactor.encryptPlainSecrets();
+        return secondFactor;
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package io.healthportal.server.authserver;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import io.healthportal.server.security.CareRelationships;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,6 +15,11 @@ class ClinicianPagesConfig {
     @Bean
     PatientFinder patientFinder(DaoRegistry daos) {
         return new PatientFinder(daos);
+    }
+
+    @Bean
+    ClinicianReach clinicianReach(CareRelationships relationships, ApplicationEventPublisher events) {
+        return new ClinicianReach(relationships, events);
     }
 
     @Bean

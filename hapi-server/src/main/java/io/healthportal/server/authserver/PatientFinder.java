@@ -7,11 +7,13 @@ import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.StringParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
@@ -21,8 +23,7 @@ import org.hl7.fhir.r4.model.Patient;
 /**
  * Finds patients by name or NHS number, and a patient's encounters, for the pages where a clinician
  * chooses a patient (the EHR simulator and the patient picker). It reads through HAPI's DAOs as the
- * server itself. Every clinician may choose every patient today: the care-relationship limit of issue 3,
- * item 14 is not built yet, and will narrow {@link #find} when it is.
+ * server itself. {@link #find} lists only the patients a {@link ClinicianReach.Reach} includes.
  */
 public class PatientFinder {
 
@@ -43,14 +44,22 @@ public class PatientFinder {
         this.daos = daos;
     }
 
-    /** Patients whose NHS number is {@code query} (spaces ignored) or whose name starts with it. */
-    public List<PatientSummary> find(String query) {
+    /**
+     * Patients within {@code reach} whose NHS number is {@code query} (spaces ignored) or whose name starts
+     * with it.
+     */
+    List<PatientSummary> find(String query, ClinicianReach.Reach reach) {
         String trimmed = query == null ? "" : query.strip();
-        if (trimmed.isEmpty()) {
+        if (trimmed.isEmpty() || (!reach.breakGlass() && reach.related().isEmpty())) {
             return List.of();
         }
         String digits = trimmed.replace(" ", "");
         SearchParameterMap search = SearchParameterMap.newSynchronous().setCount(MAX_RESULTS);
+        if (!reach.breakGlass()) {
+            TokenOrListParam ids = new TokenOrListParam();
+            reach.related().forEach(id -> ids.addOr(new TokenParam(id)));
+            search.add(IAnyResource.SP_RES_ID, ids);
+        }
         if (NHS_NUMBER.matcher(digits).matches()) {
             search.add(Patient.SP_IDENTIFIER, new TokenParam(NHS_NUMBER_SYSTEM, digits));
         } else {

@@ -1,5 +1,6 @@
 package io.healthportal.server.authserver;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.security.Principal;
@@ -17,7 +18,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The patient picker page of {@link PatientPicker}: search by name or NHS number, choose, continue. */
+/**
+ * The patient picker page of {@link PatientPicker}: search by name or NHS number, choose, continue. It
+ * lists only the clinician's own patients ({@link ClinicianReach}); another needs a typed break-glass
+ * reason, audited when that patient is chosen.
+ */
 @Controller
 class PatientPickerController {
 
@@ -25,16 +30,19 @@ class PatientPickerController {
 
     private final PortalUsers users;
     private final PatientFinder patients;
+    private final ClinicianReach reach;
     private final OAuth2AuthorizationService authorizations;
     private final RegisteredClientRepository clients;
 
     PatientPickerController(
             PortalUsers users,
             PatientFinder patients,
+            ClinicianReach reach,
             OAuth2AuthorizationService authorizations,
             RegisteredClientRepository clients) {
         this.users = users;
         this.patients = patients;
+        this.reach = reach;
         this.authorizations = authorizations;
         this.clients = clients;
     }
@@ -45,15 +53,17 @@ class PatientPickerController {
             HttpSession session,
             Model model,
             HttpServletResponse response,
-            @RequestParam(name = "q", required = false) String query) {
+            @RequestParam(name = "q", required = false) String query,
+            @RequestParam(name = "reason", required = false) String reason) {
         Optional<PatientPicker.Pending> pending = pending(session);
         if (pending.isEmpty()) {
             return nothingPending(model, response);
         }
-        if (!isClinician(principal)) {
+        Optional<PortalUser> clinician = clinician(principal);
+        if (clinician.isEmpty()) {
             return EhrSimulatorController.forbidden(model, response);
         }
-        return show(model, pending.get(), query, null);
+        return show(model, pending.get(), clinician.get(), query, reason, null);
     }
 
     @PostMapping(PatientPicker.PATH)
@@ -63,18 +73,25 @@ class PatientPickerController {
             Model model,
             HttpServletResponse response,
             @RequestParam(name = "patient", required = false) String patientId,
-            @RequestParam(name = "q", required = false) String query) {
+            @RequestParam(name = "q", required = false) String query,
+            @RequestParam(name = "reason", required = false) String reason,
+            HttpServletRequest request) {
         Optional<PatientPicker.Pending> pending = pending(session);
         if (pending.isEmpty()) {
             return nothingPending(model, response);
         }
-        if (!isClinician(principal)) {
+        Optional<PortalUser> clinician = clinician(principal);
+        if (clinician.isEmpty()) {
             return EhrSimulatorController.forbidden(model, response);
         }
         Optional<PatientFinder.PatientSummary> patient = patients.patient(patientId);
         if (patient.isEmpty()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            return show(model, pending.get(), query, "Choose a patient from the list.");
+            return show(model, pending.get(), clinician.get(), query, reason, "Choose a patient from the list.");
+        }
+        if (!reach.admit(clinician.get(), patient.get().id(), reason, request.getRemoteAddr())) {
+            response.setStatus(HttpStatus.FORBIDDEN.value());
+            return show(model, pending.get(), clinician.get(), query, null, EhrSimulatorController.OUTSIDE_CARE);
         }
         OAuth2Authorization authorization =
                 authorizations.findByToken(pending.get().code(), CODE);
@@ -103,20 +120,31 @@ class PatientPickerController {
         return "redirect:" + PatientPicker.deniedRedirect(pending.get());
     }
 
-    private String show(Model model, PatientPicker.Pending pending, String query, String problem) {
+    private String show(
+            Model model,
+            PatientPicker.Pending pending,
+            PortalUser clinician,
+            String query,
+            String reason,
+            String problem) {
+        ClinicianReach.Reach allowed = reach.of(clinician, reason);
         RegisteredClient client = clients.findByClientId(pending.clientId());
         model.addAttribute("clientName", client == null ? pending.clientId() : client.getClientName());
         model.addAttribute("query", query == null ? "" : query);
+        model.addAttribute("reason", allowed.breakGlass() ? reason.strip() : "");
+        model.addAttribute("breakGlass", allowed.breakGlass());
         model.addAttribute("searched", query != null && !query.isBlank());
-        model.addAttribute("results", patients.find(query));
-        model.addAttribute("problem", problem);
+        model.addAttribute("results", patients.find(query, allowed));
+        String shownProblem = problem;
+        if (shownProblem == null && reason != null && !reason.isBlank() && !allowed.breakGlass()) {
+            shownProblem = EhrSimulatorController.REASON_TOO_SHORT;
+        }
+        model.addAttribute("problem", shownProblem);
         return "patient-picker";
     }
 
-    private boolean isClinician(Principal principal) {
-        return users.find(principal.getName())
-                .map(user -> user.role() == PortalRole.PRACTITIONER)
-                .orElse(false);
+    private Optional<PortalUser> clinician(Principal principal) {
+        return users.find(principal.getName()).filter(user -> user.role() == PortalRole.PRACTITIONER);
     }
 
     private static Optional<PatientPicker.Pending> pending(HttpSession session) {

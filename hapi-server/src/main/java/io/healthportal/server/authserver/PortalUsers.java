@@ -61,6 +61,54 @@ public class PortalUsers implements UserDetailsService {
         return jdbc.update("UPDATE portal_user SET enabled = false WHERE username = ?", username) == 1;
     }
 
+    /** Enables a disabled user again (false when there is none). */
+    boolean enable(String username) {
+        return jdbc.update("UPDATE portal_user SET enabled = true WHERE username = ?", username) == 1;
+    }
+
+    /**
+     * Sets a new password (stored as its hash), lifts a sign-in lock and ends the user's grants: an
+     * administrator resets a password when the old one may be known to someone else. False when there is
+     * no such user.
+     */
+    boolean changePassword(String username, String rawPassword) {
+        boolean changed = jdbc.update(
+                        "UPDATE portal_user SET password_hash = ? WHERE username = ?",
+                        passwordEncoder.encode(rawPassword),
+                        username)
+                == 1;
+        if (changed) {
+            throttle.reset(username);
+            endGrants(username);
+        }
+        return changed;
+    }
+
+    /**
+     * Gives a user another role and FHIR link and ends their grants, whose tokens carry the old role.
+     * False when there is no such user.
+     */
+    boolean changeRole(String username, PortalRole role, String fhirUser) {
+        boolean changed = jdbc.update(
+                        "UPDATE portal_user SET role = ?, fhir_user = ? WHERE username = ?",
+                        role.databaseValue(),
+                        fhirUser,
+                        username)
+                == 1;
+        if (changed) {
+            endGrants(username);
+        }
+        return changed;
+    }
+
+    /**
+     * Deletes the authorization server's record of every grant to this person: their access and refresh
+     * tokens stop working (on {@code /fhir} within the revocation check interval), and apps must ask again.
+     */
+    private void endGrants(String username) {
+        jdbc.update("DELETE FROM oauth2_authorization WHERE principal_name = ?", username);
+    }
+
     /**
      * The login's view of a user: Spring's own {@link User}, since the authorization server stores the
      * logged-in principal with a serializer that accepts only Spring's types.

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -33,11 +34,13 @@ class SecondFactorController {
 
     private final StaffSecondFactor secondFactor;
     private final LoginThrottle throttle;
+    private final ApplicationEventPublisher events;
     private final RequestCache requestCache = new HttpSessionRequestCache();
 
-    SecondFactorController(StaffSecondFactor secondFactor, LoginThrottle throttle) {
+    SecondFactorController(StaffSecondFactor secondFactor, LoginThrottle throttle, ApplicationEventPublisher events) {
         this.secondFactor = secondFactor;
         this.throttle = throttle;
+        this.events = events;
     }
 
     @GetMapping(SecondFactorLogin.CODE_PAGE)
@@ -75,17 +78,18 @@ class SecondFactorController {
         }
         String entered = code == null ? null : code.replace(" ", "");
         byte[] offered = (byte[]) session.getAttribute(OFFERED_SECRET);
-        boolean right = offered != null && !secondFactor.enrolled(username)
-                ? secondFactor.enrol(username, offered, entered)
-                : secondFactor.verify(username, entered);
+        boolean enrolling = offered != null && !secondFactor.enrolled(username);
+        boolean right =
+                enrolling ? secondFactor.enrol(username, offered, entered) : secondFactor.verify(username, entered);
+        events.publishEvent(new AccountEvents.SecondFactorChecked(username, right, enrolling, request.getRemoteAddr()));
         if (!right) {
             throttle.recordFailure(username);
             return throttle.locked(username)
                     ? startAgain(session)
                     : "redirect:" + SecondFactorLogin.CODE_PAGE + "?error";
         }
-        if (offered != null) {
-            log.info("Staff user {} enrolled a TOTP authenticator", username);
+        if (enrolling) {
+            log.debug("Staff user {} enrolled a TOTP authenticator", username);
         }
         session.removeAttribute(SecondFactorLogin.PENDING);
         session.removeAttribute(OFFERED_SECRET);

@@ -45,14 +45,12 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 class CareRelationshipInterceptor {
 
     static final String HEADER = "X-Break-Glass-Reason";
-    static final int MIN_REASON = 8;
-    static final int MAX_REASON = 500;
     static final String REFUSED = "PORTAL-AUTH-403: this patient's record is outside the clinician's care"
             + " relationships (a booked, arrived or fulfilled appointment, an encounter within 12 months, or the"
             + " EHR launch's patient); to open it anyway, break the glass: send the reason in the " + HEADER
             + " header (audited)";
-    static final String NO_REASON = "PORTAL-AUTH-403: break-glass needs a typed reason of at least " + MIN_REASON
-            + " characters in the " + HEADER + " header";
+    static final String NO_REASON = "PORTAL-AUTH-403: break-glass needs a typed reason of at least "
+            + BreakGlassReason.MIN_LENGTH + " characters in the " + HEADER + " header";
 
     static final String NO_EXPORT = "PORTAL-AUTH-403: Bulk export is not available to a clinician's user scopes"
             + " (it could not be limited to their care relationships)";
@@ -106,15 +104,10 @@ class CareRelationshipInterceptor {
         if (launched != null) {
             patients.add(launched);
         }
-        String reason = request.getHeader(HEADER);
-        if (reason != null) {
-            reason = reason.strip();
-            if (reason.length() < MIN_REASON) {
-                throw new ForbiddenOperationException(NO_REASON);
-            }
-            if (reason.length() > MAX_REASON) {
-                reason = reason.substring(0, MAX_REASON);
-            }
+        String typed = request.getHeader(HEADER);
+        String reason = BreakGlassReason.valid(typed);
+        if (typed != null && reason == null) {
+            throw new ForbiddenOperationException(NO_REASON);
         }
         request.getUserData()
                 .put(LIMIT_KEY, new CareLimit(Set.copyOf(patients), reason, ConcurrentHashMap.newKeySet()));

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * SMART checks, no audit) and remembered per clinician for a minute, so a busy clinician costs two
  * searches a minute rather than two per request; a new appointment therefore counts within a minute.
  */
-final class CareRelationships {
+public final class CareRelationships {
 
     private static final Logger log = LoggerFactory.getLogger(CareRelationships.class);
     private static final int MONTHS = 12;
@@ -52,7 +52,7 @@ final class CareRelationships {
     }
 
     /** Ids of the patients {@code practitioner} ({@code Practitioner/12}) has a care relationship with. */
-    Set<String> patientsOf(String practitioner) {
+    public Set<String> patientsOf(String practitioner) {
         return byClinician.get(practitioner, this::lookUp);
     }
 

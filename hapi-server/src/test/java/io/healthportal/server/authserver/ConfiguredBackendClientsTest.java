@@ -43,7 +43,8 @@ class ConfiguredBackendClientsTest {
                     Duration.ofDays(90),
                     Duration.ofSeconds(30),
                     5,
-                    Duration.ofMinutes(15)),
+                    Duration.ofMinutes(15),
+                    Path.of("unused.key")),
             PasswordEncoderFactories.createDelegatingPasswordEncoder());
 
     @Test

@@ -11,9 +11,11 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.healthportal.server.FhirServerTestBase;
+import io.healthportal.server.audit.AuditTrail;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.authserver.StaffSecondFactor;
 import io.healthportal.server.testing.AuthorizationCodeFlow;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -22,16 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The admin API (issue 3, item 9): administrators list, create and disable users and clients with their
- * own access token; every other caller is refused; a disabled user's or client's tokens stop working on
- * {@code /fhir}; no answer carries a password hash or a stored secret.
+ * The admin API (issue 3, item 9): administrators list, create, disable and enable users and clients,
+ * reset passwords, roles and second factors with their own access token; every other caller is refused;
+ * a disabled user's or client's tokens stop working on {@code /fhir}, and so do a user's whose password
+ * or role changed; no answer carries a password hash or a stored secret; every request is audited.
  */
 class AdminApiIT extends FhirServerTestBase {
 
@@ -45,6 +51,15 @@ class AdminApiIT extends FhirServerTestBase {
 
     @Autowired
     PortalUsers users;
+
+    @Autowired
+    StaffSecondFactor secondFactor;
+
+    @Autowired
+    AuditTrail trail;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private String appId;
     private String patientId;
@@ -282,6 +297,146 @@ class AdminApiIT extends FhirServerTestBase {
         assertThat(authorize.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void anAdministratorResetsPasswordsRolesAndSecondFactorsAndEachChangeEndsTheUsersGrants() throws Exception {
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        String patient = newUser(PortalRole.PATIENT);
+        String patientToken = token(patient, List.of("fhirUser", "patient/Patient.rs"));
+
+        String newPassword = "a brand new passphrase";
+        assertThat(send(as(administrator, post("/users/" + patient + "/password", "{\"password\":\"short\"}")))
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(send(as(
+                                administrator,
+                                post("/users/" + patient + "/password", "{\"password\":\"" + newPassword + "\"}")))
+                        .statusCode())
+                .isEqualTo(204);
+        // The old grant is gone (revocation is checked on every request in the test profile) ...
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(401);
+        // ... the old password no longer signs in, the new one does.
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
+        browser.authorize(browser.authorizationRequest(
+                appId, REDIRECT_URI, "openid fhirUser", "st-" + UUID.randomUUID(), fhirBase()));
+        assertThat(location(browser.signIn(patient, PASSWORD))).contains("error");
+        assertThat(location(browser.signIn(patient, newPassword))).doesNotContain("error");
+
+        String receptionist = newUser(PortalRole.RECEPTIONIST);
+        String receptionistToken = token(receptionist, List.of("fhirUser"));
+        HttpResponse<String> toPatientWithoutLink =
+                send(as(administrator, put("/users/" + receptionist + "/role", "{\"role\":\"patient\"}")));
+        assertThat(toPatientWithoutLink.statusCode()).isEqualTo(400);
+        assertThat(toPatientWithoutLink.body()).contains("fhirUser");
+        HttpResponse<String> toClinician =
+                send(as(administrator, put("/users/" + receptionist + "/role", "{\"role\":\"practitioner\"}")));
+        assertThat(toClinician.statusCode()).as(toClinician.body()).isEqualTo(200);
+        assertThat(json.readTree(toClinician.body()).get("role").asText()).isEqualTo("practitioner");
+        assertThat(send(as(receptionistToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(401);
+        String myself = administratorUsername(administrator);
+        assertThat(send(as(administrator, put("/users/" + myself + "/role", "{\"role\":\"practitioner\"}")))
+                        .statusCode())
+                .isEqualTo(409);
+
+        String clinician = newUser(PortalRole.PRACTITIONER);
+        assertThat(send(as(administrator, post("/users/" + clinician + "/second-factor/reset", "")))
+                        .statusCode())
+                .as("nothing enrolled yet")
+                .isEqualTo(404);
+        secondFactor.enrolDemo(clinician, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+        assertThat(send(as(administrator, post("/users/" + clinician + "/second-factor/reset", "")))
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM staff_totp WHERE username = ?", Integer.class, clinician))
+                .isZero();
+
+        assertThat(send(as(administrator, post("/users/" + patient + "/disable", "")))
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(send(as(administrator, post("/users/" + patient + "/enable", "")))
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(users.find(patient).orElseThrow().enabled()).isTrue();
+    }
+
+    @Test
+    void everyAdminRequestIsAuditedRefusalsIncludedWithTheUserActedOn() throws Exception {
+        String adminName = newUser(PortalRole.ADMINISTRATOR);
+        String administrator = token(adminName, List.of("fhirUser"));
+        String receptionistName = newUser(PortalRole.RECEPTIONIST);
+        String receptionist = token(receptionistName, List.of("fhirUser"));
+        String patient = newUser(PortalRole.PATIENT);
+
+        send(as(administrator, admin("/users")));
+        send(as(administrator, post("/users/" + patient + "/disable", "")));
+        send(as(administrator, post("/users/no-such-user/enable", "")));
+        send(as(receptionist, admin("/users")));
+        trail.flush();
+
+        List<AuditEvent> byAdmin = auditEvents(adminName);
+        assertThat(byAdmin)
+                .extracting(event -> event.getSubtype().get(0).getCode())
+                .containsExactlyInAnyOrder("admin-list-users", "admin-disable-user", "admin-enable-user");
+        AuditEvent disabled = byAdmin.stream()
+                .filter(event -> event.getSubtype().get(0).getCode().equals("admin-disable-user"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(disabled.getType().getCode()).isEqualTo("110137");
+        assertThat(disabled.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+        assertThat(disabled.getEntityFirstRep().getWhat().getIdentifier().getValue())
+                .isEqualTo(patient);
+        // The audit trail keeps versioned references (so that auditing never blocks a delete).
+        assertThat(disabled.getAgentFirstRep()
+                        .getWho()
+                        .getReferenceElement()
+                        .toUnqualifiedVersionless()
+                        .getValue())
+                .isEqualTo("Practitioner/" + practitionerId);
+        AuditEvent notFound = byAdmin.stream()
+                .filter(event -> event.getSubtype().get(0).getCode().equals("admin-enable-user"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(notFound.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(notFound.getOutcomeDesc()).isEqualTo("404");
+
+        List<AuditEvent> refused = auditEvents(receptionistName);
+        assertThat(refused)
+                .filteredOn(event ->
+                        event.getSubtype().stream().anyMatch(c -> c.getCode().equals("admin-refused")))
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+                    assertThat(event.getEntityFirstRep().getDescription()).isEqualTo("GET /admin/users");
+                });
+    }
+
+    /** The AuditEvents naming {@code username} as an agent, read with the tests' full-access client. */
+    private List<AuditEvent> auditEvents(String username) {
+        return client()
+                .search()
+                .forResource(AuditEvent.class)
+                .where(AuditEvent.AGENT_NAME.matchesExactly().value(username))
+                .count(200)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> (AuditEvent) entry.getResource())
+                .filter(event -> event.getSubtype().stream()
+                        .anyMatch(subtype -> subtype.getCode().startsWith("admin-")))
+                .toList();
+    }
+
+    private String administratorUsername(String token) throws Exception {
+        String payload = token.split("\\.")[1];
+        return json.readTree(java.util.Base64.getUrlDecoder().decode(payload))
+                .get("sub")
+                .asText();
+    }
+
     private static JsonNode find(JsonNode array, String field, String value) {
         for (JsonNode item : array) {
             if (value.equals(item.get(field).asText())) {
@@ -323,6 +478,10 @@ class AdminApiIT extends FhirServerTestBase {
 
     private HttpRequest.Builder post(String path, String body) {
         return admin(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private HttpRequest.Builder put(String path, String body) {
+        return admin(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private static HttpRequest.Builder as(String token, HttpRequest.Builder request) {

@@ -119,14 +119,16 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
         chosen.addName().setFamily(family).addGiven("Bea");
         chosen.addIdentifier().setSystem("https://fhir.nhs.uk/Id/nhs-number").setValue(nhsNumber);
         patient = create(chosen);
+        String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Browser")));
         Encounter visit = new Encounter();
         visit.setStatus(Encounter.EncounterStatus.FINISHED);
         visit.getClass_().setCode("AMB");
         visit.addType().setText("Diabetes review");
         visit.getPeriod().setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2026-09-14T10:00:00Z"));
         visit.setSubject(new Reference("Patient/" + patient));
+        // The clinician's own patient: the simulator lists only those.
+        visit.addParticipant().setIndividual(new Reference("Practitioner/" + practitioner));
         encounter = create(visit);
-        String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Browser")));
         clinician = "browser-clinician-" + UUID.randomUUID().toString().substring(0, 8);
         users.save(clinician, PASSWORD, PortalRole.PRACTITIONER, "Practitioner/" + practitioner, "Dr Browser");
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.healthportal.server.FhirServerTestBase;
+import io.healthportal.server.audit.AuditTrail;
 import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -48,11 +51,16 @@ class EhrSimulatorIT extends FhirServerTestBase {
     @Autowired
     PortalUsers users;
 
+    @Autowired
+    AuditTrail trail;
+
     private String family;
     private String nhsNumber;
     private String patient;
     private String encounter;
     private String otherEncounter;
+    private String otherFamily;
+    private String otherPatient;
     private String clinician;
     private String clientId;
 
@@ -65,9 +73,14 @@ class EhrSimulatorIT extends FhirServerTestBase {
         chosen.addIdentifier().setSystem("https://fhir.nhs.uk/Id/nhs-number").setValue(nhsNumber);
         chosen.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1961-04-12"));
         patient = create(chosen);
-        encounter = create(encounter(patient));
-        otherEncounter = create(encounter(create(new Patient().addName(new HumanName().setFamily("Other")))));
         String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Simulator")));
+        // The clinician saw this patient last month: a care relationship.
+        encounter = create(encounter(patient)
+                .addParticipant(new Encounter.EncounterParticipantComponent()
+                        .setIndividual(new Reference("Practitioner/" + practitioner))));
+        otherFamily = "Other" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[0-9-]", "o");
+        otherPatient = create(new Patient().addName(new HumanName().setFamily(otherFamily)));
+        otherEncounter = create(encounter(otherPatient));
         clinician = "sim-clinician-" + UUID.randomUUID().toString().substring(0, 8);
         users.save(clinician, PASSWORD, PortalRole.PRACTITIONER, "Practitioner/" + practitioner, "Dr Sim");
         clientId = "sim-app-" + UUID.randomUUID();
@@ -166,6 +179,54 @@ class EhrSimulatorIT extends FhirServerTestBase {
                 chosen, "/ehr-simulator/launch", Map.of("patient", List.of(patient), "app", List.of("no-such-app")));
         assertThat(unknownApp.statusCode()).isEqualTo(400);
         assertThat(unknownApp.body()).contains("Choose an app to launch.");
+    }
+
+    @Test
+    void aPatientOutsideTheCliniciansCareIsNeitherListedNorLaunchedWithoutABreakGlassReasonWhichIsAudited() {
+        AuthorizationCodeFlow browser = signedIn(clinician);
+
+        HttpResponse<String> notListed = browser.open(simulator("?q=" + otherFamily));
+        assertThat(notListed.body())
+                .contains("No patients match that name or NHS number.")
+                .doesNotContain("patient=" + otherPatient);
+        assertThat(browser.open(simulator("?patient=" + otherPatient)).body()).doesNotContain("Launch an app for");
+        HttpResponse<String> tooShort = browser.open(simulator("?q=" + otherFamily + "&reason=urgent"));
+        assertThat(tooShort.body()).contains("needs at least 8 characters").doesNotContain("patient=" + otherPatient);
+        HttpResponse<String> refused = browser.submit(
+                browser.open(simulator("?patient=" + patient)),
+                "/ehr-simulator/launch",
+                Map.of("patient", List.of(otherPatient), "app", List.of(clientId)));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("This patient is not one of yours.");
+
+        String reason = "Unconscious in A&E, GP record needed";
+        HttpResponse<String> listed = browser.open(simulator("?q=" + otherFamily + "&reason=" + encode(reason)));
+        assertThat(listed.body()).contains("patient=" + otherPatient);
+        HttpResponse<String> chosen = browser.open(simulator("?patient=" + otherPatient + "&reason=" + encode(reason)));
+        assertThat(chosen.body()).contains("Launch an app for");
+        HttpResponse<String> launched = browser.submit(
+                chosen,
+                "/ehr-simulator/launch",
+                Map.of("patient", List.of(otherPatient), "app", List.of(clientId), "reason", List.of(reason)));
+        assertThat(launched.statusCode()).isEqualTo(302);
+
+        trail.flush();
+        List<AuditEvent> breakGlass = client()
+                .search()
+                .forResource(AuditEvent.class)
+                .where(AuditEvent.AGENT_NAME.matchesExactly().value(clinician))
+                .and(AuditEvent.SUBTYPE.exactly().code("break-glass"))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> (AuditEvent) entry.getResource())
+                .toList();
+        assertThat(breakGlass).singleElement().satisfies(event -> {
+            assertThat(event.getPurposeOfEventFirstRep().getText()).isEqualTo(reason);
+            assertThat(event.getEntityFirstRep().getWhat().getReferenceElement().getIdPart())
+                    .isEqualTo(otherPatient);
+        });
     }
 
     private AuthorizationCodeFlow signedIn(String username) {

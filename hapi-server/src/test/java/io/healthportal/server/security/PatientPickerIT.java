@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +53,15 @@ class PatientPickerIT extends FhirServerTestBase {
         family = "Picked" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[0-9-]", "q");
         patient = create(new Patient().addName(new HumanName().setFamily(family).addGiven("Pat")));
         String practitioner = create(new Practitioner().addName(new HumanName().setFamily("Picker")));
+        // A booked appointment with this patient: the clinician may choose them.
+        Appointment booked = new Appointment().setStatus(Appointment.AppointmentStatus.BOOKED);
+        booked.addParticipant()
+                .setActor(new Reference("Patient/" + patient))
+                .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        booked.addParticipant()
+                .setActor(new Reference("Practitioner/" + practitioner))
+                .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        create(booked);
         clinician = "picker-clinician-" + UUID.randomUUID().toString().substring(0, 8);
         users.save(clinician, PASSWORD, PortalRole.PRACTITIONER, "Practitioner/" + practitioner, "Dr Picker");
         clientId = "picker-app-" + UUID.randomUUID();
@@ -77,6 +88,27 @@ class PatientPickerIT extends FhirServerTestBase {
                 browser.exchange(clientId, REDIRECT_URI, query(callback).get("code"), browser.verifier());
         assertThat(tokenResponse.statusCode()).as(tokenResponse.body()).isEqualTo(200);
         assertThat(json.readTree(tokenResponse.body()).get("patient").asText()).isEqualTo(patient);
+    }
+
+    @Test
+    void aPatientWithoutACareRelationshipIsNotListedAndCannotBeChosenWithoutABreakGlassReason() {
+        String stranger = create(new Patient().addName(new HumanName().setFamily(family + "z")));
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
+        consent(browser, clinician, "st-stranger");
+
+        HttpResponse<String> results = browser.open("http://localhost:" + port + "/patient-picker?q=" + family);
+        assertThat(results.body()).contains("value=\"" + patient + "\"").doesNotContain("value=\"" + stranger + "\"");
+        HttpResponse<String> refused = browser.submit(results, "/patient-picker", Map.of("patient", List.of(stranger)));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("This patient is not one of yours.");
+
+        String reason = "Collapsed at reception, needs allergy list";
+        HttpResponse<String> withReason = browser.open("http://localhost:" + port + "/patient-picker?q=" + family
+                + "&reason=" + java.net.URLEncoder.encode(reason, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(withReason.body()).contains("value=\"" + stranger + "\"");
+        HttpResponse<String> chosen = browser.submit(
+                withReason, "/patient-picker", Map.of("patient", List.of(stranger), "reason", List.of(reason)));
+        assertThat(location(chosen)).startsWith(REDIRECT_URI + "?code=");
     }
 
     @Test

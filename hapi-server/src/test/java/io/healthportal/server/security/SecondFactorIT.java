@@ -4,15 +4,21 @@ import static io.healthportal.server.testing.AuthorizationCodeFlow.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthportal.server.FhirServerTestBase;
+import io.healthportal.server.audit.AuditTrail;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
+import io.healthportal.server.authserver.StaffSecondFactor;
 import io.healthportal.server.testing.AuthorizationCodeFlow;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * TOTP (RFC 6238) for staff: after the password, the code; enrolment on first sign-in with a key shown
@@ -24,6 +30,15 @@ class SecondFactorIT extends FhirServerTestBase {
 
     @Autowired
     PortalUsers users;
+
+    @Autowired
+    StaffSecondFactor secondFactor;
+
+    @Autowired
+    AuditTrail trail;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private String base() {
         return "http://localhost:" + port;
@@ -114,6 +129,65 @@ class SecondFactorIT extends FhirServerTestBase {
         assertThat(location(later.passwordStep(username, PASSWORD)))
                 .as("locked")
                 .endsWith("/login?error");
+    }
+
+    @Test
+    void theSecretIsStoredEncryptedForItsUserAndSecretsStoredInPlainByAnEarlierVersionAreEncryptedAtStart() {
+        String username = newUser(PortalRole.PRACTITIONER);
+        String key = enrol(username);
+        String stored = jdbc.queryForObject("SELECT secret FROM staff_totp WHERE username = ?", String.class, username);
+        assertThat(stored).startsWith("v1:").doesNotContain(key);
+
+        // A row as version 5 of the schema held it: base32 in plain text.
+        String legacy = newUser(PortalRole.RECEPTIONIST);
+        String legacyKey = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        jdbc.update("INSERT INTO staff_totp (username, secret, last_used_step) VALUES (?, ?, -1)", legacy, legacyKey);
+        secondFactor.encryptPlainSecrets();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM staff_totp WHERE secret NOT LIKE 'v1:%'", Integer.class))
+                .isZero();
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow(base());
+        assertThat(location(browser.signIn(legacy, PASSWORD, legacyKey))).doesNotContain("/login");
+
+        // A secret copied onto another account does not open there: its right code is refused, and no
+        // new enrolment is offered instead.
+        jdbc.update("UPDATE staff_totp SET secret = ? WHERE username = ?", stored, legacy);
+        AuthorizationCodeFlow copied = new AuthorizationCodeFlow(base());
+        assertThat(location(copied.passwordStep(legacy, PASSWORD))).endsWith("/login/code");
+        HttpResponse<String> page = copied.open(base() + "/login/code");
+        assertThat(page.body()).doesNotContain("totp-secret");
+        assertThat(location(copied.submitCode(page, AuthorizationCodeFlow.currentCode(key))))
+                .endsWith("/login/code?error");
+    }
+
+    @Test
+    void everyCodeIsAuditedAcceptedOrNot() {
+        String username = newUser(PortalRole.PRACTITIONER);
+        String key = enrol(username);
+        AuthorizationCodeFlow browser = new AuthorizationCodeFlow(base());
+        assertThat(location(browser.passwordStep(username, PASSWORD))).endsWith("/login/code");
+        browser.submitCode(
+                browser.open(base() + "/login/code"),
+                "000000".equals(AuthorizationCodeFlow.currentCode(key)) ? "111111" : "000000");
+        trail.flush();
+
+        List<AuditEvent> events = client()
+                .search()
+                .forResource(AuditEvent.class)
+                .where(AuditEvent.AGENT_NAME.matchesExactly().value(username))
+                .and(AuditEvent.SUBTYPE.exactly().code("second-factor"))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> (AuditEvent) entry.getResource())
+                .toList();
+        assertThat(events)
+                .extracting(AuditEvent::getOutcome)
+                .containsExactlyInAnyOrder(AuditEvent.AuditEventOutcome._0, AuditEvent.AuditEventOutcome._4);
+        assertThat(events)
+                .extracting(AuditEvent::getOutcomeDesc)
+                .containsExactlyInAnyOrder(
+                        "code accepted while enrolling an authenticator", "wrong, reused or expired code");
     }
 
     @Test

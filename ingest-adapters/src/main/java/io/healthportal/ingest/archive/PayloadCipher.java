@@ -5,28 +5,30 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-GCM encryption of archived payloads. Each payload gets a fresh 96-bit nonce; the receipt id is
  * bound in as additional authenticated data, so a ciphertext moved to another receipt fails to open.
+ * The keys come from {@link ArchiveKeys}.
  */
 public final class PayloadCipher {
 
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
-    private final ArchiveKey key;
+    private final ArchiveKeys keys;
     private final SecureRandom random = new SecureRandom();
 
-    public PayloadCipher(ArchiveKey key) {
-        this.key = key;
+    public PayloadCipher(ArchiveKeys keys) {
+        this.keys = keys;
     }
 
     public Sealed seal(byte[] payload, byte[] associatedData) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
+        ArchiveKeys.DataKey key = keys.current();
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
@@ -38,13 +40,10 @@ public final class PayloadCipher {
     }
 
     public byte[] open(Sealed sealed, byte[] associatedData) {
-        if (!sealed.keyId().equals(key.id())) {
-            throw new IllegalStateException("INGEST-ARCHIVE-KEY-ID: payload was sealed with key " + sealed.keyId()
-                    + ", the configured key is " + key.id());
-        }
+        SecretKey key = keys.byId(sealed.keyId());
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, sealed.nonce()));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.nonce()));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(sealed.ciphertext());
         } catch (GeneralSecurityException e) {
@@ -53,17 +52,14 @@ public final class PayloadCipher {
     }
 
     /**
-     * A keyed pseudonym of {@code value} (HMAC-SHA256 under a key derived from the archive key), for
+     * A keyed pseudonym of {@code value} (HMAC-SHA256 under {@link ArchiveKeys#pseudonymKey()}), for
      * grouping by an identifier without storing it. Keyed because a plain hash of an NHS number is
      * reversed by hashing all of them.
      */
     public byte[] pseudonym(String value) {
         try {
-            Mac derive = Mac.getInstance("HmacSHA256");
-            derive.init(new SecretKeySpec(key.key().getEncoded(), "HmacSHA256"));
-            byte[] subkey = derive.doFinal("ingest-pseudonym-v1".getBytes(StandardCharsets.US_ASCII));
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(subkey, "HmacSHA256"));
+            mac.init(keys.pseudonymKey());
             return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("INGEST-ARCHIVE-PSEUDONYM: HMAC failed", e);

@@ -1,5 +1,6 @@
 package io.healthportal.ingest.hl7v2;
 
+import io.healthportal.ingest.archive.ArchiveUnavailableException;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
 import io.healthportal.ingest.intake.Receipts;
@@ -55,6 +56,14 @@ class Hl7v2Intake {
             log.error("INGEST-STORE-FAILED: could not store a message from {}; answered AE", partner.id(), e);
             return Hl7Ack.build(
                     msh, Hl7Ack.Code.AE, "INGEST-STORE-FAILED", "message could not be stored; send it again", now);
+        } catch (ArchiveUnavailableException e) {
+            log.error("INGEST-ARCHIVE-UNAVAILABLE: no archive key for a message from {}; answered AE", partner.id(), e);
+            return Hl7Ack.build(
+                    msh,
+                    Hl7Ack.Code.AE,
+                    "INGEST-ARCHIVE-UNAVAILABLE",
+                    "message could not be stored; send it again",
+                    now);
         }
     }
 }

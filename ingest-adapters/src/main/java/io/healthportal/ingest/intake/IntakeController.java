@@ -1,5 +1,6 @@
 package io.healthportal.ingest.intake;
 
+import io.healthportal.ingest.archive.ArchiveUnavailableException;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
 import io.healthportal.ingest.config.IngestProperties.PayloadFormat;
@@ -68,7 +69,16 @@ class IntakeController {
             }
             messageId = header.get().controlId();
         }
-        Accepted accepted = receipts.accept(partner, configured.get().format().name(), "http", messageId, body);
+        Accepted accepted;
+        try {
+            accepted = receipts.accept(partner, configured.get().format().name(), "http", messageId, body);
+        } catch (ArchiveUnavailableException e) {
+            log.error("INGEST-ARCHIVE-UNAVAILABLE: no archive key for a payload from {}; answered 503", partner, e);
+            return problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "INGEST-ARCHIVE-UNAVAILABLE",
+                    "the payload could not be stored; send it again later");
+        }
         log.info(
                 "Accepted {} from {} over HTTP as receipt {}{}",
                 configured.get().format(),

@@ -17,7 +17,8 @@ class PayloadCipherTest {
 
     @Test
     void sealsAndOpensAPayloadBoundToItsReceipt() throws Exception {
-        PayloadCipher cipher = new PayloadCipher(ArchiveKey.readOrCreate(dir.resolve("archive.key")));
+        PayloadCipher cipher =
+                new PayloadCipher(new LocalArchiveKeys(ArchiveKey.readOrCreate(dir.resolve("archive.key"))));
         byte[] payload = "MSH|^~\\&|LAB\rPID|1||A1^^^LAB^MR||DOE^JANE\r".getBytes(StandardCharsets.UTF_8);
 
         PayloadCipher.Sealed sealed = cipher.seal(payload, "receipt-1".getBytes(StandardCharsets.US_ASCII));
@@ -31,7 +32,8 @@ class PayloadCipherTest {
 
     @Test
     void theSamePayloadSealsDifferentlyEachTime() throws Exception {
-        PayloadCipher cipher = new PayloadCipher(ArchiveKey.readOrCreate(dir.resolve("archive.key")));
+        PayloadCipher cipher =
+                new PayloadCipher(new LocalArchiveKeys(ArchiveKey.readOrCreate(dir.resolve("archive.key"))));
         byte[] payload = "same".getBytes(StandardCharsets.UTF_8);
         assertThat(cipher.seal(payload, new byte[0]).nonce())
                 .isNotEqualTo(cipher.seal(payload, new byte[0]).nonce());
@@ -47,8 +49,10 @@ class PayloadCipherTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
 
-        PayloadCipher.Sealed sealed = new PayloadCipher(created).seal(new byte[] {1, 2, 3}, new byte[0]);
-        PayloadCipher other = new PayloadCipher(ArchiveKey.readOrCreate(dir.resolve("other.key")));
+        PayloadCipher.Sealed sealed =
+                new PayloadCipher(new LocalArchiveKeys(created)).seal(new byte[] {1, 2, 3}, new byte[0]);
+        PayloadCipher other =
+                new PayloadCipher(new LocalArchiveKeys(ArchiveKey.readOrCreate(dir.resolve("other.key"))));
         assertThatThrownBy(() -> other.open(sealed, new byte[0])).hasMessageContaining("INGEST-ARCHIVE-KEY-ID");
     }
 

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.healthportal.ingest.archive.ArchiveUnavailableException;
 import io.healthportal.ingest.intake.Receipts;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -38,6 +39,17 @@ class Hl7v2IntakeTest {
                 .thenThrow(new DataAccessResourceFailureException("connection refused"));
         String ack = intake.receive(Hl7v2FormatTest.LAB, MESSAGE);
         assertThat(ack).contains("MSA|AE|C-7|").contains("INGEST-STORE-FAILED").doesNotContain("MSA|AA");
+    }
+
+    @Test
+    void answersAeWhenTheArchiveHasNoKeyBecauseKmsIsUnavailable() {
+        when(receipts.accept(anyString(), anyString(), anyString(), anyString(), any()))
+                .thenThrow(new ArchiveUnavailableException("INGEST-ARCHIVE-KMS: unreachable", null));
+        String ack = intake.receive(Hl7v2FormatTest.LAB, MESSAGE);
+        assertThat(ack)
+                .contains("MSA|AE|C-7|")
+                .contains("INGEST-ARCHIVE-UNAVAILABLE")
+                .doesNotContain("MSA|AA");
     }
 
     @Test

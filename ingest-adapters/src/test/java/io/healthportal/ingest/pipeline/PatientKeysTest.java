@@ -4,6 +4,7 @@ import static io.healthportal.ingest.testing.TestPartners.LAB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.healthportal.ingest.archive.ArchiveKey;
+import io.healthportal.ingest.archive.LocalArchiveKeys;
 import io.healthportal.ingest.archive.PayloadCipher;
 import io.healthportal.ingest.config.IngestProperties.IdentifierSystems;
 import io.healthportal.ingest.config.IngestProperties.PartnerProperties;
@@ -75,7 +76,7 @@ class PatientKeysTest {
     private static PayloadCipher cipher(byte fill) {
         byte[] raw = new byte[32];
         java.util.Arrays.fill(raw, fill);
-        return new PayloadCipher(new ArchiveKey("k" + fill, new SecretKeySpec(raw, "AES")));
+        return new PayloadCipher(new LocalArchiveKeys(new ArchiveKey("k" + fill, new SecretKeySpec(raw, "AES"))));
     }
 
     private static String adt(String pid) {
