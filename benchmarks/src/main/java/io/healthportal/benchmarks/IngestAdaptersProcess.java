@@ -52,7 +52,8 @@ final class IngestAdaptersProcess implements AutoCloseable {
                 "--management.server.port=" + ChildJvm.freePort(),
                 "--portal.data-dir=" + workDir.resolve("ingest-data").toAbsolutePath(),
                 "--portal.ingest.fhir-base-url=" + fhirBaseUrl,
-                "--portal.ingest.auth.client-id=" + clientId,
+                // The demo laboratory's client: ingest-adapters writes each partner's data as that partner.
+                "--portal.ingest.auth.client-ids." + IngestBenchmarkCommand.PARTNER + "=" + clientId,
                 "--portal.ingest.auth.scope=" + scope,
                 "--portal.ingest.auth.key-file=" + clientKeyFile.toAbsolutePath(),
                 // The demo laboratory partner of ingest-adapters' configuration: HL7 v2 over MLLP.

@@ -46,6 +46,9 @@ public final class IngestBenchmarkCommand {
     /** ingest-adapters writes as this Backend Services client; its key is made per run. */
     private static final String INGEST_CLIENT_ID = "ingest-benchmark";
 
+    /** The partner the messages come from: ingest-adapters' demo laboratory (HL7 v2 over MLLP). */
+    static final String PARTNER = "demo-lab";
+
     /** What an ORU^R01 becomes: the patient, the report, its observations and the Provenance. */
     private static final String INGEST_SCOPES =
             "system/Patient.crus system/DiagnosticReport.crus system/Observation.crus system/Provenance.crus";
@@ -166,7 +169,9 @@ public final class IngestBenchmarkCommand {
         String ingestJwks = BackendServicesKey.load(ingestKeyFile, true).publicKeysJson();
         List<String> registerIngest = List.of(
                 "--portal.auth.backend-clients." + INGEST_CLIENT_ID + ".jwks=" + ingestJwks,
-                "--portal.auth.backend-clients." + INGEST_CLIENT_ID + ".scopes=" + INGEST_SCOPES.replace(' ', ','));
+                "--portal.auth.backend-clients." + INGEST_CLIENT_ID + ".scopes=" + INGEST_SCOPES.replace(' ', ','),
+                "--portal.auth.backend-clients." + INGEST_CLIENT_ID + ".role=partner",
+                "--portal.auth.backend-clients." + INGEST_CLIENT_ID + ".partner-id=" + PARTNER);
         progress(
                 "[%d consumer(s)] starting hapi-server and ingest-adapters on fresh databases; logs in %s",
                 consumers, workDir);

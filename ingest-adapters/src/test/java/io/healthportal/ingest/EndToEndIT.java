@@ -95,7 +95,6 @@ class EndToEndIT {
         registry.add("portal.ingest.broker.queue", () -> QUEUE);
         registry.add(
                 "portal.ingest.fhir-base-url", () -> HapiServerProcess.start().fhirBaseUrl());
-        registry.add("portal.ingest.auth.client-id", () -> HapiServerProcess.CLIENT_ID);
         registry.add(
                 "portal.ingest.auth.key-file", () -> HapiServerProcess.start().clientKeyFile());
         registry.add("management.server.port", () -> 0);

@@ -98,7 +98,6 @@ class FaultsIT {
         registry.add("portal.ingest.broker.queue", () -> QUEUE);
         registry.add("portal.ingest.broker.partitions", () -> 2);
         registry.add("portal.ingest.fhir-base-url", () -> "http://localhost:" + proxy().port() + "/fhir");
-        registry.add("portal.ingest.auth.client-id", () -> HapiServerProcess.CLIENT_ID);
         registry.add(
                 "portal.ingest.auth.key-file", () -> HapiServerProcess.start().clientKeyFile());
         registry.add("portal.ingest.retry.initial-backoff", () -> "200ms");

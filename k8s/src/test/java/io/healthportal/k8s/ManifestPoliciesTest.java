@@ -586,7 +586,7 @@ class ManifestPoliciesTest {
     }
 
     @Test
-    void ingestAdaptersWritesToHapiServersInClusterServiceAsTheClientHapiServerRegisters() {
+    void ingestAdaptersWritesToHapiServersInClusterServiceAsEachPartnersClientHapiServerRegisters() {
         Map<String, String> ingestConfig = configMap(Deployable.INGEST_ADAPTERS).getData();
         URI fhirBase = URI.create(ingestConfig.get("INGEST_FHIR_BASE_URL"));
         JsonNode clients = ManifestFiles.parse(
@@ -597,27 +597,37 @@ class ManifestPoliciesTest {
                 .path("portal")
                 .path("auth")
                 .path("backend-clients");
-        JsonNode client = clients.path(ingestConfig.get("INGEST_CLIENT_ID"));
-        URI jwks = URI.create(client.path("jwks-uri").asText());
-        Set<String> granted = new TreeSet<>();
-        client.path("scopes").forEach(scope -> granted.add(scope.asText()));
 
         assertThat(fhirBase.getScheme()).isEqualTo("http");
         assertThat(fhirBase.getHost()).isEqualTo(serviceHost("hapi-server"));
         assertThat(fhirBase.getPort()).as("the Service's default port 80").isEqualTo(-1);
         assertThat(fhirBase.getPath()).isEqualTo("/fhir");
-        assertThat(client.isObject())
-                .as("hapi-server registers client " + ingestConfig.get("INGEST_CLIENT_ID"))
-                .isTrue();
-        assertThat(jwks.getHost()).isEqualTo(serviceHost("ingest-adapters"));
-        assertThat(jwks.getPort()).isEqualTo(-1);
-        assertThat(jwks.getPath()).isEqualTo("/.well-known/jwks.json");
         assertThat(PodTemplateRules.envSource(server, "SPRING_APPLICATION_JSON")
                         .orElseThrow()
                         .getConfigMapKeyRef()
                         .getName())
                 .isEqualTo("hapi-server-config");
-        assertThat(granted).as("granted to ingest-adapters").containsAll(ingestRequestedScopes());
+        List<String> partners = partnerIds();
+        assertThat(partners).isNotEmpty();
+        for (String partner : partners) {
+            // ingest-adapters' default client id for the partner (IngestProperties.BackendAuth).
+            String clientId = "ingest-" + partner;
+            JsonNode client = clients.path(clientId);
+            assertThat(client.isObject())
+                    .as("hapi-server registers client " + clientId)
+                    .isTrue();
+            assertThat(client.path("role").asText()).as(clientId + "'s role").isEqualTo("partner");
+            assertThat(client.path("partner-id").asText())
+                    .as(clientId + "'s partner")
+                    .isEqualTo(partner);
+            URI jwks = URI.create(client.path("jwks-uri").asText());
+            assertThat(jwks.getHost()).isEqualTo(serviceHost("ingest-adapters"));
+            assertThat(jwks.getPort()).isEqualTo(-1);
+            assertThat(jwks.getPath()).isEqualTo("/.well-known/jwks.json");
+            Set<String> granted = new TreeSet<>();
+            client.path("scopes").forEach(scope -> granted.add(scope.asText()));
+            assertThat(granted).as("granted to " + clientId).containsAll(ingestRequestedScopes());
+        }
     }
 
     @Test
@@ -765,6 +775,20 @@ class ManifestPoliciesTest {
             }
         });
         return found;
+    }
+
+    /** Every partner ingest-adapters' ConfigMap's partners.yaml declares. */
+    private List<String> partnerIds() {
+        String partnersYaml = configMap(Deployable.INGEST_ADAPTERS).getData().get("partners.yaml");
+        List<String> ids = new ArrayList<>();
+        ManifestFiles.parse(Path.of("partners.yaml"), partnersYaml)
+                .get(0)
+                .tree()
+                .path("portal")
+                .path("ingest")
+                .path("partners")
+                .forEach(partner -> ids.add(partner.path("id").asText()));
+        return ids;
     }
 
     /** The scopes ingest-adapters asks hapi-server for, from its own application.yaml. */

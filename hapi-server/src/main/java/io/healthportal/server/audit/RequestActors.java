@@ -1,5 +1,6 @@
 package io.healthportal.server.audit;
 
+import io.healthportal.server.authserver.PortalRole;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -25,11 +26,13 @@ final class RequestActors {
 
     /**
      * A token issued to a person carries their role (and {@code fhirUser}); its subject is their
-     * username. A Backend Services token has neither, and its subject is the client.
+     * username. A Backend Services token has neither (a client's role, partner or EHR system, is no
+     * person's), and its subject is the client.
      */
     static AuditActor of(Jwt token, String address) {
         String fhirUser = relative(token.getClaimAsString(FHIR_USER_CLAIM));
-        boolean person = fhirUser != null || token.getClaimAsString(ROLE_CLAIM) != null;
+        boolean person = fhirUser != null
+                || PortalRole.fromClaim(token.getClaimAsString(ROLE_CLAIM)).isPresent();
         String clientId = token.getClaimAsString(CLIENT_ID_CLAIM);
         if (clientId == null && !person) {
             clientId = token.getSubject();

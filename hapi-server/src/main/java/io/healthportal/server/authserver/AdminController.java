@@ -366,6 +366,8 @@ class AdminController {
         view.put("redirect_uris", client.getRedirectUris().stream().sorted().toList());
         view.put("scope", String.join(" ", client.getScopes().stream().sorted().toList()));
         view.put("enabled", !enabledClients.disabled(client.getId()));
+        // A Backend Services client's role (from configuration only), as its tokens carry it.
+        ClientRegistrations.role(client).ifPresent(role -> view.putAll(role.claims()));
         return view;
     }
 

@@ -1,6 +1,7 @@
 package io.healthportal.server.authserver;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import io.healthportal.server.security.SystemRole;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -41,28 +42,57 @@ public class ClientRegistrations {
     /** Where clients register themselves (RFC 7591), relative to the issuer. */
     public static final String REGISTRATION_ENDPOINT = "/oauth2/register";
 
-    /** Client setting that marks a Backend Services client as an EHR system, which may create launches. */
-    static final String EHR_SYSTEM_SETTING = "settings.client.portal.ehr-system";
+    /**
+     * Client settings holding a Backend Services client's {@link SystemRole}: the role, and the partner id
+     * or the Group id it names. Absent for a client without a role.
+     */
+    static final String ROLE_SETTING = "settings.client.portal.role";
+
+    static final String PARTNER_ID_SETTING = "settings.client.portal.partner-id";
+    static final String GROUP_SETTING = "settings.client.portal.group";
 
     /**
      * A Backend Services client ({@code client_credentials} with {@code private_key_jwt}) whose public
-     * keys are registered inline.
+     * keys are registered inline, without a role.
      */
     public void registerBackendService(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
-        registerBackendService(clientId, name, scopes, inline(publicKeys), false);
+        registerBackendService(clientId, name, publicKeys, scopes, null);
     }
 
     /**
      * A Backend Services client whose public keys are fetched from its JWKS URL, so that it can rotate
-     * them itself.
+     * them itself; without a role.
      */
     public void registerBackendService(String clientId, String name, URI jwksUri, Set<String> scopes) {
-        registerBackendService(clientId, name, scopes, settings -> settings.jwkSetUrl(jwksUri.toString()), false);
+        registerBackendService(clientId, name, jwksUri, scopes, null);
     }
 
-    /** An EHR system: a Backend Services client that may also create EHR launch contexts. */
-    public void registerEhrSystem(String clientId, String name, JWKSet publicKeys, Set<String> scopes) {
-        registerBackendService(clientId, name, scopes, inline(publicKeys), true);
+    /**
+     * A Backend Services client with inline keys and {@code role} (null: none), which the access tokens
+     * issued to it carry. Only an operator's configuration, the embedded default's demo clients and the
+     * tests give a role: the admin API and RFC 7591 registration never do.
+     */
+    public void registerBackendService(
+            String clientId, String name, JWKSet publicKeys, Set<String> scopes, SystemRole role) {
+        registerBackendService(clientId, name, scopes, inline(publicKeys), role);
+    }
+
+    /** A Backend Services client with a JWKS URL and {@code role} (null: none). */
+    public void registerBackendService(String clientId, String name, URI jwksUri, Set<String> scopes, SystemRole role) {
+        registerBackendService(clientId, name, scopes, settings -> settings.jwkSetUrl(jwksUri.toString()), role);
+    }
+
+    /** The role of a Backend Services client, if it has one. */
+    static Optional<SystemRole> role(RegisteredClient client) {
+        String role = client.getClientSettings().getSetting(ROLE_SETTING);
+        if (role == null) {
+            return Optional.empty();
+        }
+        return Optional.of(SystemRole.of(
+                role,
+                client.getClientId(),
+                client.getClientSettings().getSetting(PARTNER_ID_SETTING),
+                client.getClientSettings().getSetting(GROUP_SETTING)));
     }
 
     /**
@@ -76,10 +106,6 @@ public class ClientRegistrations {
         return Optional.ofNullable(client.getClientSettings().<String>getSetting(LAUNCH_URL_SETTING));
     }
 
-    static boolean isEhrSystem(RegisteredClient client) {
-        return Boolean.TRUE.equals(client.getClientSettings().getSetting(EHR_SYSTEM_SETTING));
-    }
-
     private static Consumer<ClientSettings.Builder> inline(JWKSet publicKeys) {
         if (publicKeys.getKeys().stream().anyMatch(key -> key.isPrivate())) {
             throw new IllegalArgumentException("Register public keys only");
@@ -89,17 +115,17 @@ public class ClientRegistrations {
     }
 
     private void registerBackendService(
-            String clientId,
-            String name,
-            Set<String> scopes,
-            Consumer<ClientSettings.Builder> keys,
-            boolean ehrSystem) {
+            String clientId, String name, Set<String> scopes, Consumer<ClientSettings.Builder> keys, SystemRole role) {
         if (scopes.isEmpty() || !scopes.stream().allMatch(scope -> scope.startsWith("system/"))) {
             throw new IllegalArgumentException("Backend Services clients hold system/ scopes only: " + scopes);
         }
-        ClientSettings.Builder settings = ClientSettings.builder()
-                .tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384)
-                .setting(EHR_SYSTEM_SETTING, ehrSystem);
+        ClientSettings.Builder settings =
+                ClientSettings.builder().tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.ES384);
+        if (role instanceof SystemRole.Partner partner) {
+            settings.setting(ROLE_SETTING, SystemRole.PARTNER).setting(PARTNER_ID_SETTING, partner.partnerId());
+        } else if (role instanceof SystemRole.EhrSystem ehr) {
+            settings.setting(ROLE_SETTING, SystemRole.EHR_SYSTEM).setting(GROUP_SETTING, ehr.group());
+        }
         keys.accept(settings);
         save(RegisteredClient.withId(existingIdOr(clientId))
                 .clientId(clientId)
@@ -159,7 +185,8 @@ public class ClientRegistrations {
         String clientId = UUID.randomUUID().toString();
         String name = metadata.clientName() == null ? clientId : metadata.clientName();
         if (metadata.backendService()) {
-            registerBackendService(clientId, name, metadata.scopes(), keys(metadata), false);
+            // Never a role: RFC 7591 metadata cannot name one (unknown metadata is ignored), deny by default.
+            registerBackendService(clientId, name, metadata.scopes(), keys(metadata), null);
             return new Registered(clients.findByClientId(clientId), null);
         }
         RegisteredClient.Builder app = smartApp(clientId, name, metadata.redirectUris(), null, metadata.scopes())

@@ -1,6 +1,7 @@
 package io.healthportal.server.authserver;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import io.healthportal.server.security.SystemRole;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import java.net.URI;
@@ -13,17 +14,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * SMART Backend Services clients an operator declares in configuration, registered (or updated) at
  * every start in every profile: how a deployment provisions the portal's own back ends
- * (ingest-adapters, smart-apps) and its partners' systems without a person at the admin API. Each
- * names its public keys inline ({@code jwks}, a JWKS document) or by URL ({@code jwks-uri}).
+ * (ingest-adapters' partner clients, smart-apps), its partners' systems and EHRs without a person at the
+ * admin API. Each names its public keys inline ({@code jwks}, a JWKS document) or by URL ({@code
+ * jwks-uri}), and optionally a {@link SystemRole}: {@code role: partner} (with {@code partner-id}, the
+ * client id when omitted) or {@code role: ehr-system} (with {@code group}, its registered Group's id).
+ * A client without a role holds its system scopes alone.
  *
  * <pre>
- * portal.auth.backend-clients.ingest-adapters.jwks-uri: https://ingest.example/.well-known/jwks.json
- * portal.auth.backend-clients.ingest-adapters.scopes: system/Patient.crus, system/Observation.crus
+ * portal.auth.backend-clients.ingest-demo-lab.jwks-uri: https://ingest.example/.well-known/jwks.json
+ * portal.auth.backend-clients.ingest-demo-lab.scopes: system/Patient.crus, system/Observation.crus
+ * portal.auth.backend-clients.ingest-demo-lab.role: partner
+ * portal.auth.backend-clients.ingest-demo-lab.partner-id: demo-lab
  * </pre>
  */
 class ConfiguredBackendClients implements ApplicationRunner {
@@ -54,15 +61,31 @@ class ConfiguredBackendClients implements ApplicationRunner {
         }
         String name = client.name() == null || client.name().isBlank() ? clientId : client.name();
         LinkedHashSet<String> scopes = new LinkedHashSet<>(client.scopes());
+        SystemRole role = role(clientId, client);
         if (inline) {
             try {
-                registrations.registerBackendService(clientId, name, JWKSet.parse(client.jwks()), scopes);
+                registrations.registerBackendService(clientId, name, JWKSet.parse(client.jwks()), scopes, role);
             } catch (ParseException e) {
                 throw new IllegalStateException(
                         "portal.auth.backend-clients." + clientId + ".jwks is not a JWKS document", e);
             }
         } else {
-            registrations.registerBackendService(clientId, name, client.jwksUri(), scopes);
+            registrations.registerBackendService(clientId, name, client.jwksUri(), scopes, role);
+        }
+    }
+
+    private static SystemRole role(String clientId, Client client) {
+        if (client.role() == null || client.role().isBlank()) {
+            if (client.partnerId() != null || client.group() != null) {
+                throw new IllegalStateException("portal.auth.backend-clients." + clientId
+                        + " names a partner-id or group without a role (partner or ehr-system)");
+            }
+            return null;
+        }
+        try {
+            return SystemRole.of(client.role(), clientId, client.partnerId(), client.group());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("portal.auth.backend-clients." + clientId + ": " + e.getMessage(), e);
         }
     }
 
@@ -80,7 +103,25 @@ class ConfiguredBackendClients implements ApplicationRunner {
      * @param jwks the client's public keys as a JWKS document
      * @param jwksUri where the client publishes its public keys
      * @param scopes the {@code system/} scopes it may be granted
+     * @param role {@code partner}, {@code ehr-system}, or empty for none
+     * @param partnerId a partner's id (its {@code meta.tag} code); the client id when empty
+     * @param group an EHR system's Group id: the patients it may read
      */
     record Client(
-            String name, String jwks, URI jwksUri, @NotEmpty List<String> scopes) {}
+            String name,
+            String jwks,
+            URI jwksUri,
+            @NotEmpty List<String> scopes,
+            String role,
+            String partnerId,
+            String group) {
+
+        @ConstructorBinding
+        Client {}
+
+        /** A client without a role. */
+        Client(String name, String jwks, URI jwksUri, List<String> scopes) {
+            this(name, jwks, jwksUri, scopes, null, null, null);
+        }
+    }
 }

@@ -10,7 +10,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
-/** The launch API takes the same bearer tokens as {@code /fhir}; the controller checks the caller is an EHR. */
+/** The launch API takes the same bearer tokens as {@code /fhir}; the controller checks the caller is an EHR system. */
 @Configuration(proxyBeanMethods = false)
 class LaunchApiConfig {
 

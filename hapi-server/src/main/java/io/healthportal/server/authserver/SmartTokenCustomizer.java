@@ -20,8 +20,9 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * The SMART claims: access tokens are for the FHIR base ({@code aud}) and carry the granted
  * {@code scope} as one space-separated string, the user's {@code fhirUser} and, for a patient, the
  * {@code patient} whose compartment patient scopes reach, and the user's role ({@code portal_role}),
- * which {@code /fhir} intersects the scopes with; ID tokens carry {@code fhirUser}. Both are
- * signed by the active key.
+ * which {@code /fhir} intersects the scopes with; a Backend Services client's access tokens carry its
+ * {@link io.healthportal.server.security.SystemRole}, if it has one, in the same claim. ID tokens carry
+ * {@code fhirUser}. Both are signed by the active key.
  */
 class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -59,6 +60,12 @@ class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> 
             // RFC 9068's client_id: names the app in /fhir's audit, since aud is the FHIR base.
             context.getClaims()
                     .claim(CLIENT_ID_CLAIM, context.getRegisteredClient().getClientId());
+            if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+                // A Backend Services client's role, in the claim that carries a user's: /fhir applies it as
+                // it does theirs (SystemRole), read from the client's registration at each token.
+                ClientRegistrations.role(context.getRegisteredClient())
+                        .ifPresent(role -> role.claims().forEach(context.getClaims()::claim));
+            }
             user.ifPresent(u -> {
                 context.getClaims().claim(FHIR_USER_CLAIM, fhirBase + "/" + u.fhirUser());
                 // /fhir intersects the scopes with what this role may do (RoleLimit); looked up again on

@@ -51,6 +51,7 @@ class DemoDataConfig {
                 secondFactor,
                 DemoAppController.redirectUri(portal.issuerUrl()),
                 DemoAppController.launchUrl(portal.issuerUrl()),
-                properties.ingestClientJwksUri());
+                properties.ingestClientJwksUri(),
+                properties.ingestPartners());
     }
 }

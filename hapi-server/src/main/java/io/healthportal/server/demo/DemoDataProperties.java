@@ -3,6 +3,7 @@ package io.healthportal.server.demo;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -15,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param resourcesPerPatient the size of each patient's record
  * @param seed the generator's seed: the same seed gives the same patients
  * @param ingestClientJwksUri where ingest-adapters, started beside hapi-server by {@code ./portal},
- *     publishes the public key of its Backend Services client
+ *     publishes the public key of its Backend Services clients
+ * @param ingestPartners the partners of ingest-adapters' default configuration: each gets a partner
+ *     client {@code ingest-<partner id>} with that key
  */
 @Validated
 @ConfigurationProperties("portal.demo-data")
@@ -24,4 +27,5 @@ public record DemoDataProperties(
         @Min(0) int patients,
         @Min(30) int resourcesPerPatient,
         long seed,
-        @NotNull URI ingestClientJwksUri) {}
+        @NotNull URI ingestClientJwksUri,
+        @NotNull List<String> ingestPartners) {}

@@ -8,6 +8,7 @@ import io.healthportal.server.authserver.ClientRegistrations;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.authserver.StaffSecondFactor;
+import io.healthportal.server.security.SystemRole;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -25,8 +26,8 @@ import org.springframework.core.Ordered;
  * The demo logins of the embedded default, provisioned after the demo data on every start: two
  * patients (the first demo patients by id), a clinician, a receptionist and an administrator (the first
  * demo practitioner), each with a documented demo password (and, for staff, a documented TOTP key), and a
- * demo public SMART app. They exist
- * only where demo data does; the {@code postgres} profile refuses both.
+ * demo public SMART app, and ingest-adapters' partner clients. They exist only where demo data does; the
+ * {@code postgres} profile refuses both.
  */
 class DemoLogins implements ApplicationRunner, Ordered {
 
@@ -67,10 +68,12 @@ class DemoLogins implements ApplicationRunner, Ordered {
     private final ClientRegistrations clients;
     private final StaffSecondFactor secondFactor;
     /**
-     * ingest-adapters' Backend Services client: it writes what its mappings produce (the scope list of
-     * its application.yaml; k8s/base/hapi-server-config.yaml registers the same).
+     * ingest-adapters writes each partner's data as that partner's Backend Services client, {@value
+     * #INGEST_CLIENT_PREFIX}{@code <partner id>} (ingest's default client id), with the partner role: what
+     * its mappings produce (the scope list of its application.yaml; k8s/base/hapi-server-config.yaml
+     * registers the same for its partners).
      */
-    static final String INGEST_CLIENT = "ingest-adapters";
+    static final String INGEST_CLIENT_PREFIX = "ingest-";
 
     static final Set<String> INGEST_SCOPES = Set.of(
             "system/Patient.crus",
@@ -91,6 +94,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
     private final String demoAppRedirectUri;
     private final String demoAppLaunchUrl;
     private final URI ingestClientJwksUri;
+    private final List<String> ingestPartners;
 
     DemoLogins(
             DaoRegistry daoRegistry,
@@ -99,7 +103,8 @@ class DemoLogins implements ApplicationRunner, Ordered {
             StaffSecondFactor secondFactor,
             String demoAppRedirectUri,
             String demoAppLaunchUrl,
-            URI ingestClientJwksUri) {
+            URI ingestClientJwksUri,
+            List<String> ingestPartners) {
         this.daoRegistry = daoRegistry;
         this.users = users;
         this.clients = clients;
@@ -107,6 +112,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
         this.demoAppRedirectUri = demoAppRedirectUri;
         this.demoAppLaunchUrl = demoAppLaunchUrl;
         this.ingestClientJwksUri = ingestClientJwksUri;
+        this.ingestPartners = List.copyOf(ingestPartners);
     }
 
     @Override
@@ -133,13 +139,20 @@ class DemoLogins implements ApplicationRunner, Ordered {
             }
         }
         clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, demoAppLaunchUrl, DEMO_APP_SCOPES);
-        clients.registerBackendService(INGEST_CLIENT, "ingest-adapters", ingestClientJwksUri, INGEST_SCOPES);
+        for (String partner : ingestPartners) {
+            clients.registerBackendService(
+                    INGEST_CLIENT_PREFIX + partner,
+                    "ingest-adapters for " + partner,
+                    ingestClientJwksUri,
+                    INGEST_SCOPES,
+                    new SystemRole.Partner(partner));
+        }
         log.warn(
-                "Demo logins provisioned for {} people, the public client '{}' and the Backend Services client"
-                        + " '{}' (embedded default only)",
+                "Demo logins provisioned for {} people, the public client '{}' and the partner clients of"
+                        + " ingest-adapters for {} (embedded default only)",
                 patients.size() + (practitioners.isEmpty() ? 0 : STAFF.size()),
                 DEMO_APP,
-                INGEST_CLIENT);
+                ingestPartners);
     }
 
     private void save(Login login, String fhirUser, String displayName) {

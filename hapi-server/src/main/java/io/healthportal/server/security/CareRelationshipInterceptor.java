@@ -180,7 +180,7 @@ class CareRelationshipInterceptor {
      * compartment rules, one owner within the limit is enough: a Patient belongs to itself only).
      */
     private static void check(CareLimit limit, IBaseResource resource, RequestDetails request) {
-        Set<String> owners = owners(resource, request);
+        Set<String> owners = PatientCompartment.owners(resource, request.getFhirContext());
         if (owners.isEmpty() || owners.stream().anyMatch(limit.patients()::contains)) {
             return;
         }
@@ -188,23 +188,6 @@ class CareRelationshipInterceptor {
             throw new ForbiddenOperationException(REFUSED);
         }
         limit.reachedOutside().addAll(owners);
-    }
-
-    private static Set<String> owners(IBaseResource resource, RequestDetails request) {
-        Set<String> owners = new HashSet<>();
-        if ("Patient".equals(resource.fhirType())) {
-            if (resource.getIdElement().hasIdPart()) {
-                owners.add(resource.getIdElement().getIdPart());
-            }
-            return owners;
-        }
-        for (IIdType owner :
-                request.getFhirContext().newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())) {
-            if (owner.hasIdPart() && !owner.isLocal()) {
-                owners.add(owner.getIdPart());
-            }
-        }
-        return owners;
     }
 
     /** One break-glass AuditEvent per patient reached outside the limit, written by the audit trail. */

@@ -35,11 +35,21 @@ class FhirSecurityConfig {
     }
 
     @Bean
+    GroupMembers groupMembers(DaoRegistry daos) {
+        return new GroupMembers(daos, Duration.ofMinutes(1));
+    }
+
+    @Bean
     FhirSecurityInterceptors fhirSecurityInterceptors(
-            SmartEndpoints endpoints, CareRelationships careRelationships, AuditTrail trail) {
+            SmartEndpoints endpoints,
+            CareRelationships careRelationships,
+            GroupMembers groupMembers,
+            AuditTrail trail) {
         return new FhirSecurityInterceptors(List.of(
-                // First: the narrowing and the checks after it read the limit it leaves on the request.
+                // First: the narrowing and the checks after them read the limits they leave on the request.
                 new CareRelationshipInterceptor(careRelationships, trail),
+                new EhrSystemInterceptor(groupMembers),
+                new PartnerLimitInterceptor(),
                 new SmartSearchNarrowingInterceptor(),
                 new CategoryScopeInterceptor(),
                 new SmartAuthorizationInterceptor(),

@@ -10,12 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a staff role may do on {@code /fhir} whatever scopes an app was granted (issue 3, item 14): the
- * effective permission is the granted scopes intersected with this. Patients and clinicians have no
- * such limit here (their limits are the patient compartment and, for clinicians, the care relationship
- * of {@link CareRelationshipInterceptor}).
+ * What a staff role or a {@link SystemRole} may do on {@code /fhir} whatever scopes an app or a client
+ * was granted (issue 3, item 14): the effective permission is the granted scopes intersected with this.
+ * Patients and clinicians have no such limit here (their limits are the patient compartment and, for
+ * clinicians, the care relationship of {@link CareRelationshipInterceptor}).
  *
- * @param types each resource type the role reaches and what it may do on it; every other type is out
+ * @param types each resource type the role reaches and what it may do on it, {@value #EVERY_TYPE} for
+ *     every type; every other type is out
  */
 public record RoleLimit(Map<String, Set<Permission>> types) {
 
@@ -24,6 +25,9 @@ public record RoleLimit(Map<String, Set<Permission>> types) {
      * authorization server when it issues or refreshes the token.
      */
     public static final String CLAIM = "portal_role";
+
+    /** The key of {@link #types()} that stands for every resource type. */
+    static final String EVERY_TYPE = "*";
 
     private static final Set<Permission> ALL = EnumSet.allOf(Permission.class);
 
@@ -38,6 +42,17 @@ public record RoleLimit(Map<String, Set<Permission>> types) {
     /** The audit trail, read only; no clinical or patient data. */
     static final RoleLimit ADMINISTRATOR =
             new RoleLimit(Map.of("AuditEvent", EnumSet.of(Permission.READ, Permission.SEARCH)));
+
+    /**
+     * A partner system creates, reads, updates and searches, never deletes; {@link PartnerLimitInterceptor}
+     * keeps all of it to the partner's own data.
+     */
+    static final RoleLimit PARTNER = new RoleLimit(
+            Map.of(EVERY_TYPE, EnumSet.of(Permission.CREATE, Permission.READ, Permission.UPDATE, Permission.SEARCH)));
+
+    /** An EHR system reads and searches only; {@link EhrSystemInterceptor} keeps it to its Group's patients. */
+    static final RoleLimit EHR_SYSTEM =
+            new RoleLimit(Map.of(EVERY_TYPE, EnumSet.of(Permission.READ, Permission.SEARCH)));
 
     public RoleLimit {
         types = Map.copyOf(types);
@@ -55,12 +70,13 @@ public record RoleLimit(Map<String, Set<Permission>> types) {
     /** What is left of {@code scope} within this limit: one scope per type both reach, possibly none. */
     List<SmartScope> intersect(SmartScope scope) {
         return types.entrySet().stream()
-                .filter(type -> scope.appliesTo(type.getKey()))
+                .filter(type -> type.getKey().equals(EVERY_TYPE) || scope.appliesTo(type.getKey()))
                 .map(type -> {
                     Set<Permission> both = EnumSet.noneOf(Permission.class);
                     both.addAll(scope.permissions());
                     both.retainAll(type.getValue());
-                    return new SmartScope(scope.context(), type.getKey(), both, scope.query());
+                    String narrowedType = type.getKey().equals(EVERY_TYPE) ? scope.resourceType() : type.getKey();
+                    return new SmartScope(scope.context(), narrowedType, both, scope.query());
                 })
                 .filter(narrowed -> !narrowed.permissions().isEmpty())
                 .sorted(Comparator.comparing(SmartScope::resourceType))

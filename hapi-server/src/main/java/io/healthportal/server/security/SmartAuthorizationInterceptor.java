@@ -55,8 +55,8 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
-        Optional<SmartGrant> grant = currentGrant();
-        if (grant.isEmpty()) {
+        Optional<Jwt> token = currentToken();
+        if (token.isEmpty()) {
             // Only the anonymous paths of FhirResourceServerConfig get here without a token.
             return new RuleBuilder()
                     .allow("capability statement")
@@ -65,17 +65,23 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .denyAll("PORTAL-AUTH-401: no access token")
                     .build();
         }
-        String refusal = interactionRefusal(grant.get(), request);
+        SmartGrant grant = grant(token.get());
+        String refusal = interactionRefusal(grant, request);
         if (refusal != null) {
             return new RuleBuilder().denyAll(refusal).build();
         }
-        return rules(grant.get());
+        return rules(grant, SystemRole.fromToken(token.get()).orElse(null));
     }
 
     static Optional<SmartGrant> currentGrant() {
+        return currentToken().map(SmartAuthorizationInterceptor::grant);
+    }
+
+    /** The request's access token, already verified by the resource server. */
+    static Optional<Jwt> currentToken() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication instanceof JwtAuthenticationToken token) {
-            return Optional.of(grant(token.getToken()));
+            return Optional.of(token.getToken());
         }
         return Optional.empty();
     }
@@ -85,9 +91,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
      * user's record when it issued or refreshed the token: the resource server has already verified the
      * signature, so the claim is as trustworthy as the scopes beside it and costs no database read per
      * request. A role change takes effect with the next token (an hour at most); disabling the user
-     * stops the token within the revocation check interval. Tokens without the claim are Backend Services
-     * tokens, or a patient's or clinician's issued before the claim existed (staff could grant no resource
-     * scope then), which have no role limit here; a claim naming no known role grants nothing.
+     * stops the token within the revocation check interval. A Backend Services client with a {@link
+     * SystemRole} carries it in the same claim. Tokens without the claim are those of Backend Services
+     * clients without a role, or a patient's or clinician's issued before the claim existed (staff could
+     * grant no resource scope then), which have no role limit here; a claim naming no known role grants
+     * nothing.
      */
     static SmartGrant grant(Jwt token) {
         String scope = token.getClaimAsString("scope");
@@ -95,6 +103,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         String roleClaim = token.getClaimAsString(RoleLimit.CLAIM);
         if (roleClaim == null) {
             return SmartGrant.of(scope, patient);
+        }
+        Optional<SystemRole> systemRole = SystemRole.fromToken(token);
+        if (systemRole.isPresent()) {
+            // A client's role: system scopes, no patient in context.
+            return SmartGrant.of(scope, null, systemRole.get().limit());
         }
         Optional<PortalRole> role = PortalRole.fromClaim(roleClaim);
         if (role.isEmpty()) {
@@ -171,6 +184,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     }
 
     static List<IAuthRule> rules(SmartGrant grant) {
+        return rules(grant, null);
+    }
+
+    /** The rules of {@code grant} for a client with {@code role} (null: none). */
+    static List<IAuthRule> rules(SmartGrant grant, SystemRole role) {
         if (grant.unrestricted()) {
             return new RuleBuilder().allowAll("unrestricted scope").build();
         }
@@ -220,6 +238,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .andRequireExplicitResponseAuthorization()
                     .andThen();
         }
+        if (role instanceof SystemRole.EhrSystem ehr) {
+            rules = ehrSystemRules(rules, grant, ehr);
+        }
         return rules.allow("transaction entries each by the rules above")
                 .transaction()
                 .withAnyOperation()
@@ -230,6 +251,46 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 .andThen()
                 .denyAll("PORTAL-AUTH-403: outside the token's scopes")
                 .build();
+    }
+
+    /**
+     * An EHR system's {@code $everything} on a Patient and Bulk export of its own Group, whose results
+     * {@link EhrSystemInterceptor} keeps to the Group's patients (the export job exports the Group's
+     * members only). An export is of the types the scopes read: all of them for a wildcard scope, else
+     * only an export naming some of those in {@code _type}.
+     */
+    private static IAuthRuleBuilder ehrSystemRules(IAuthRuleBuilder rules, SmartGrant grant, SystemRole.EhrSystem ehr) {
+        if (grant.allows("Patient", Permission.READ)) {
+            rules = rules.allow("ehr system $everything")
+                    .operation()
+                    .named("$everything")
+                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .andRequireExplicitResponseAuthorization()
+                    .andThen();
+        }
+        var export =
+                rules.allow("ehr system export of its group").bulkExport().groupExportOnGroup("Group/" + ehr.group());
+        if (!grant.allows(null, Permission.READ)) {
+            export = export.withResourceTypes(grant.scopes().stream()
+                    .filter(scope ->
+                            scope.query() == null && scope.permissions().contains(Permission.READ))
+                    .map(SmartScope::resourceType)
+                    .distinct()
+                    .toList());
+        }
+        return export.andThen()
+                .allow("ehr system export kick-off")
+                .operation()
+                .named("$export")
+                .onInstance(new IdType("Group", ehr.group()))
+                .andAllowAllResponses()
+                .andThen()
+                .allow("ehr system export status")
+                .operation()
+                .named("$export-poll-status")
+                .onServer()
+                .andAllowAllResponses()
+                .andThen();
     }
 
     private static IAuthRuleBuilderRuleOpClassifier target(IAuthRuleBuilderRuleOp op, SmartScope scope) {

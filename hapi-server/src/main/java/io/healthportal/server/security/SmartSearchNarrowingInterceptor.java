@@ -8,13 +8,15 @@ import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
 import io.healthportal.server.security.CareRelationshipInterceptor.CareLimit;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Set;
 
 /**
  * Narrows searches to the patients a token may reach, so that {@code Observation?code=...} answers with
  * their data instead of a 403: a token whose scopes are all patient scopes to that patient's
  * compartment; a clinician's {@code user/} scopes to the patients within their care relationships
- * ({@link CareRelationshipInterceptor}, which must run first), unless they broke the glass. Types in no
- * patient's compartment are not narrowed. A search naming only patients outside the limit is a 403.
+ * ({@link CareRelationshipInterceptor}, which must run first), unless they broke the glass; an EHR
+ * system's to the patients of its Group ({@link EhrSystemInterceptor}, which must run first too). Types
+ * in no patient's compartment are not narrowed. A search naming only patients outside the limit is a 403.
  */
 class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
 
@@ -32,6 +34,9 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
             if (CareRelationshipInterceptor.limitOf(request) != null) {
                 throw new ForbiddenOperationException(CareRelationshipInterceptor.REFUSED);
             }
+            if (EhrSystemInterceptor.limitOf(request) != null) {
+                throw new ForbiddenOperationException(EhrSystemInterceptor.REFUSED);
+            }
             throw e;
         }
     }
@@ -43,12 +48,11 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
             if (care.brokeGlass()) {
                 return null;
             }
-            AuthorizedList allowed = new AuthorizedList();
-            if (care.patients().isEmpty()) {
-                return allowed.addCompartment(NO_PATIENT);
-            }
-            care.patients().forEach(patient -> allowed.addCompartment("Patient/" + patient));
-            return allowed;
+            return compartmentsOf(care.patients());
+        }
+        EhrSystemInterceptor.EhrLimit ehr = EhrSystemInterceptor.limitOf(request);
+        if (ehr != null) {
+            return compartmentsOf(ehr.patients());
         }
         return SmartAuthorizationInterceptor.currentGrant()
                 .filter(grant -> !grant.scopes().isEmpty())
@@ -56,5 +60,14 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
                 .flatMap(SmartGrant::patient)
                 .map(patient -> new AuthorizedList().addCompartment("Patient/" + patient))
                 .orElse(null);
+    }
+
+    private static AuthorizedList compartmentsOf(Set<String> patients) {
+        AuthorizedList allowed = new AuthorizedList();
+        if (patients.isEmpty()) {
+            return allowed.addCompartment(NO_PATIENT);
+        }
+        patients.forEach(patient -> allowed.addCompartment("Patient/" + patient));
+        return allowed;
     }
 }

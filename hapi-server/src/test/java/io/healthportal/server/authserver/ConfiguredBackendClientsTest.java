@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.healthportal.server.security.SystemRole;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,60 @@ class ConfiguredBackendClientsTest {
                                 null, new JWKSet(key).toString(false), null, List.of("system/Patient.rs")))))
                 .hasMessageContaining("public keys only");
         assertThat(repository.findByClientId("both")).isNull();
+    }
+
+    @Test
+    void aClientMayBeAPartnerNamedByItsIdOrAnEhrSystemWithItsGroup() {
+        URI uri = URI.create("https://partner.example/jwks.json");
+
+        run(Map.of(
+                "ingest-demo-lab",
+                new ConfiguredBackendClients.Client(
+                        null, null, uri, List.of("system/Observation.crus"), "partner", "demo-lab", null),
+                "demo-pharmacy",
+                new ConfiguredBackendClients.Client(
+                        null, null, uri, List.of("system/MedicationDispense.crus"), "partner", null, null),
+                "city-ehr",
+                new ConfiguredBackendClients.Client(
+                        null, null, uri, List.of("system/*.rs"), "ehr-system", null, "city-ehr-patients"),
+                "smart-apps",
+                new ConfiguredBackendClients.Client(null, null, uri, List.of("system/Appointment.rs"))));
+
+        assertThat(ClientRegistrations.role(repository.findByClientId("ingest-demo-lab")))
+                .contains(new SystemRole.Partner("demo-lab"));
+        assertThat(ClientRegistrations.role(repository.findByClientId("demo-pharmacy")))
+                .contains(new SystemRole.Partner("demo-pharmacy"));
+        assertThat(ClientRegistrations.role(repository.findByClientId("city-ehr")))
+                .contains(new SystemRole.EhrSystem("city-ehr-patients"));
+        assertThat(ClientRegistrations.role(repository.findByClientId("smart-apps")))
+                .isEmpty();
+    }
+
+    @Test
+    void aRoleNeedsItsOwnParameterAndNoOther() {
+        URI uri = URI.create("https://partner.example/jwks.json");
+        List<String> scopes = List.of("system/Patient.rs");
+
+        assertThatThrownBy(() -> run(Map.of(
+                        "no-group",
+                        new ConfiguredBackendClients.Client(null, null, uri, scopes, "ehr-system", null, null))))
+                .hasMessageContaining("group");
+        assertThatThrownBy(() -> run(Map.of(
+                        "both",
+                        new ConfiguredBackendClients.Client(null, null, uri, scopes, "partner", "lab", "patients"))))
+                .hasMessageContaining("group is for the ehr-system role only");
+        assertThatThrownBy(() -> run(Map.of(
+                        "unknown",
+                        new ConfiguredBackendClients.Client(null, null, uri, scopes, "administrator", null, null))))
+                .hasMessageContaining("partner or ehr-system");
+        assertThatThrownBy(() -> run(Map.of(
+                        "no-role", new ConfiguredBackendClients.Client(null, null, uri, scopes, null, "lab", null))))
+                .hasMessageContaining("without a role");
+        assertThatThrownBy(() -> run(Map.of(
+                        "bad-id",
+                        new ConfiguredBackendClients.Client(null, null, uri, scopes, "partner", "a|b", null))))
+                .hasMessageContaining("partner id");
+        assertThat(repository.findByClientId("no-group")).isNull();
     }
 
     private void run(Map<String, ConfiguredBackendClients.Client> clients) {

@@ -32,7 +32,8 @@ class DemoDataConfigTest {
                     "portal.demo-data.patients=3",
                     "portal.demo-data.resources-per-patient=30",
                     "portal.demo-data.seed=1",
-                    "portal.demo-data.ingest-client-jwks-uri=http://localhost:8090/.well-known/jwks.json");
+                    "portal.demo-data.ingest-client-jwks-uri=http://localhost:8090/.well-known/jwks.json",
+                    "portal.demo-data.ingest-partners=demo-lab");
 
     @Test
     void embeddedDefaultWithDemoDataEnabledGetsTheLoaderAndTheDemoLogins() {

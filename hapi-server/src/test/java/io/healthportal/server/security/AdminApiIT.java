@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.healthportal.server.FhirServerTestBase;
 import io.healthportal.server.audit.AuditTrail;
 import io.healthportal.server.authserver.ClientRegistrations;
@@ -211,6 +215,36 @@ class AdminApiIT extends FhirServerTestBase {
         assertThat(send(as(administrator, post("/users/no-such-user/disable", "")))
                         .statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void anAdministratorSeesABackendClientsRoleButTheAdminApiGivesNone() throws Exception {
+        String administrator = token(newUser(PortalRole.ADMINISTRATOR), List.of("fhirUser"));
+        String partnerClient = "admin-api-partner-" + UUID.randomUUID();
+        ECKey key = new ECKeyGenerator(Curve.P_384).keyID("k1").generate();
+        registrations.registerBackendService(
+                partnerClient,
+                "Partner lab",
+                new JWKSet(key.toPublicJWK()),
+                Set.of("system/Observation.crus"),
+                new SystemRole.Partner("admin-api-lab"));
+        HttpResponse<String> created = send(as(
+                administrator,
+                post(
+                        "/clients",
+                        "{\"client_name\":\"Would-be EHR\",\"grant_types\":[\"client_credentials\"],"
+                                + "\"token_endpoint_auth_method\":\"private_key_jwt\",\"scope\":\"system/*.rs\","
+                                + "\"jwks\":" + new JWKSet(key.toPublicJWK()) + ",\"portal_role\":\"ehr-system\","
+                                + "\"group\":\"everyone\"}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String wouldBeEhr = json.readTree(created.body()).get("client_id").asText();
+
+        JsonNode clients =
+                json.readTree(send(as(administrator, admin("/clients"))).body());
+        JsonNode partner = find(clients, "client_id", partnerClient);
+        assertThat(partner.get("portal_role").asText()).isEqualTo("partner");
+        assertThat(partner.get("portal_partner").asText()).isEqualTo("admin-api-lab");
+        assertThat(find(clients, "client_id", wouldBeEhr).has("portal_role")).isFalse();
     }
 
     @Test

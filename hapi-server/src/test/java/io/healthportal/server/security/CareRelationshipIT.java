@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -203,8 +204,14 @@ class CareRelationshipIT extends FhirServerTestBase {
     @Test
     void theEhrLaunchPatientIsReachableWithoutACareRelationship() throws Exception {
         String launched = create(patient());
+        Group registered = new Group();
+        registered.setType(Group.GroupType.PERSON).setActual(true);
+        registered.addMember().setEntity(new Reference("Patient/" + launched));
         BackendServicesTestClient ehr = BackendServicesTestClient.registerEhrSystem(
-                registrations, "http://localhost:" + port + "/oauth2/token", Set.of("system/Patient.rs"));
+                registrations,
+                "http://localhost:" + port + "/oauth2/token",
+                Set.of("system/Patient.rs"),
+                create(registered));
         HttpResponse<String> created =
                 send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/launch-contexts"))
                         .header("Authorization", "Bearer " + ehr.accessToken())

@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.healthportal.server.FhirServerTestBase;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.testing.AuthorizationCodeFlow;
+import io.healthportal.server.testing.BackendServicesTestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * RFC 7591 dynamic registration at the endpoint the SMART configuration names: only with an initial
- * access token, errors per §3.2.2, and a registered client that works in the real flows.
+ * access token, errors per §3.2.2, a registered client that works in the real flows, and never a role
+ * (partner or EHR system), which only an operator's configuration gives.
  */
 class DynamicClientRegistrationIT extends FhirServerTestBase {
 
@@ -149,6 +158,27 @@ class DynamicClientRegistrationIT extends FhirServerTestBase {
         assertThat(jdbc.queryForObject(
                         "SELECT count(*) FROM oauth2_registered_client WHERE client_name = 'Uninvited'", Integer.class))
                 .isEqualTo(before);
+    }
+
+    @Test
+    void aRegisteredBackendServicesClientGetsNoRoleWhateverItsMetadataSays() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_384)
+                .keyID(UUID.randomUUID().toString())
+                .algorithm(JWSAlgorithm.ES384)
+                .generate();
+        HttpResponse<String> registered = register("{\"client_name\":\"Self-made partner\","
+                + "\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"private_key_jwt\","
+                + "\"scope\":\"system/Observation.rs\",\"jwks\":" + new JWKSet(key.toPublicJWK())
+                + ",\"portal_role\":\"ehr-system\",\"role\":\"partner\",\"partner_id\":\"demo-lab\","
+                + "\"group\":\"everyone\"}");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String clientId = json.readTree(registered.body()).get("client_id").asText();
+
+        BackendServicesTestClient client = BackendServicesTestClient.of(
+                clientId, "http://localhost:" + port + "/oauth2/token", key, "system/Observation.rs");
+        JWTClaimsSet claims = SignedJWT.parse(client.accessToken()).getJWTClaimsSet();
+
+        assertThat(claims.getClaims()).doesNotContainKeys("portal_role", "portal_partner", "portal_group");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
@@ -65,8 +66,14 @@ class EhrLaunchIT extends FhirServerTestBase {
                 create(new Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Doctor")));
         clinician = "clinician-" + UUID.randomUUID();
         users.save(clinician, PASSWORD, PortalRole.PRACTITIONER, "Practitioner/" + practitioner, "Dr Doctor");
+        Group registered = new Group();
+        registered.setType(Group.GroupType.PERSON).setActual(true);
+        registered.addMember().setEntity(new Reference("Patient/" + patient));
         ehr = BackendServicesTestClient.registerEhrSystem(
-                registrations, "http://localhost:" + port + "/oauth2/token", Set.of("system/Patient.rs"));
+                registrations,
+                "http://localhost:" + port + "/oauth2/token",
+                Set.of("system/Patient.rs"),
+                create(registered));
         clientId = "ehr-app-" + UUID.randomUUID();
         registrations.registerPublicApp(
                 clientId,
@@ -146,6 +153,14 @@ class EhrLaunchIT extends FhirServerTestBase {
     void theLaunchScopeNeedsAKnownLaunchValue() {
         assertThat(query(browser.authorize(authorization(null)))).containsEntry("error", "invalid_request");
         assertThat(query(browser.authorize(authorization("made-up")))).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void anEhrSystemCreatesLaunchesForThePatientsOfItsGroupOnly() {
+        HttpResponse<String> refused = createLaunch(ehr.accessToken(), "{\"patient\":\"" + otherPatient + "\"}");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("registered Group");
     }
 
     @Test

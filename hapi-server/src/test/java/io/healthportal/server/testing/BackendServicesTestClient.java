@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.healthportal.server.authserver.ClientRegistrations;
+import io.healthportal.server.security.SystemRole;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -55,20 +56,29 @@ public final class BackendServicesTestClient {
         this.scope = scope;
     }
 
-    /** Registers a new client holding {@code scopes} and returns it. */
+    /** Registers a new client holding {@code scopes}, without a role, and returns it. */
     public static BackendServicesTestClient register(
             ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes) {
-        return register(registrations, tokenEndpoint, scopes, false);
+        return register(registrations, tokenEndpoint, scopes, null);
     }
 
-    /** Registers a new EHR system (a Backend Services client that may create launches) and returns it. */
+    /**
+     * Registers a new EHR system (a Backend Services client that reads the patients of Group {@code
+     * group} and may create launches for them) and returns it.
+     */
     public static BackendServicesTestClient registerEhrSystem(
-            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes) {
-        return register(registrations, tokenEndpoint, scopes, true);
+            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes, String group) {
+        return register(registrations, tokenEndpoint, scopes, new SystemRole.EhrSystem(group));
+    }
+
+    /** Registers a new partner system writing as partner {@code partnerId} and returns it. */
+    public static BackendServicesTestClient registerPartner(
+            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes, String partnerId) {
+        return register(registrations, tokenEndpoint, scopes, new SystemRole.Partner(partnerId));
     }
 
     private static BackendServicesTestClient register(
-            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes, boolean ehrSystem) {
+            ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes, SystemRole role) {
         try {
             String clientId = "test-backend-" + UUID.randomUUID();
             ECKey key = new ECKeyGenerator(Curve.P_384)
@@ -76,15 +86,16 @@ public final class BackendServicesTestClient {
                     .algorithm(JWSAlgorithm.ES384)
                     .generate();
             JWKSet keys = new JWKSet(key.toPublicJWK());
-            if (ehrSystem) {
-                registrations.registerEhrSystem(clientId, "Test EHR", keys, scopes);
-            } else {
-                registrations.registerBackendService(clientId, "Integration tests", keys, scopes);
-            }
+            registrations.registerBackendService(clientId, "Integration tests", keys, scopes, role);
             return new BackendServicesTestClient(clientId, tokenEndpoint, key, String.join(" ", scopes));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A client registered some other way (RFC 7591, say) that proves itself with {@code key}. */
+    public static BackendServicesTestClient of(String clientId, String tokenEndpoint, ECKey key, String scope) {
+        return new BackendServicesTestClient(clientId, tokenEndpoint, key, scope);
     }
 
     public String clientId() {

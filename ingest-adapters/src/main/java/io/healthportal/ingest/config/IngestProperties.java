@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -88,18 +89,35 @@ public record IngestProperties(
     }
 
     /**
-     * ingest-adapters as a SMART Backend Services client of hapi-server.
+     * ingest-adapters as SMART Backend Services clients of hapi-server: one per partner, registered there
+     * with the partner role, so that hapi-server limits each partner's writes to that partner's data
+     * (issue 4, item 18). All of them prove themselves with the one key, whose public half ingest-adapters
+     * publishes at {@code /.well-known/jwks.json}.
      *
-     * @param clientId the client id hapi-server registered it under
-     * @param keyFile its private EC P-384 key as a JWK (the public half is registered with hapi-server)
+     * @param clientIds a partner's client id where it is not {@value #CLIENT_ID_PREFIX}{@code <partner id>}
+     *     (partner id to client id)
+     * @param keyFile the private EC P-384 key as a JWK (the public half is registered with hapi-server)
      * @param createKeyIfMissing create the key on first start (embedded default only)
-     * @param scope the {@code system/} scopes it asks for: what the mappings write
+     * @param scope the {@code system/} scopes each client asks for: what the mappings write
      */
     public record BackendAuth(
-            @NotBlank String clientId,
+            Map<String, String> clientIds,
             @NotNull Path keyFile,
             boolean createKeyIfMissing,
-            @NotBlank String scope) {}
+            @NotBlank String scope) {
+
+        /** A partner's client id unless {@code client-ids} names another. */
+        public static final String CLIENT_ID_PREFIX = "ingest-";
+
+        public BackendAuth {
+            clientIds = clientIds == null ? Map.of() : Map.copyOf(clientIds);
+        }
+
+        /** The client id ingest-adapters writes {@code partnerId}'s data as. */
+        public String clientIdFor(String partnerId) {
+            return clientIds.getOrDefault(partnerId, CLIENT_ID_PREFIX + partnerId);
+        }
+    }
 
     /**
      * @param initialBackoff the first wait after a transient failure; it doubles up to {@code maxBackoff}

@@ -27,7 +27,11 @@ class FhirClientConfig {
     RequestAuthorizer requestAuthorizer(IngestProperties properties, BackendServicesKey key) {
         IngestProperties.BackendAuth auth = properties.auth();
         return new BackendServicesTokens(
-                new BackendServicesClient(properties.fhirBaseUrl(), auth.clientId(), auth.scope(), key));
+                properties.partners().stream()
+                        .map(IngestProperties.PartnerProperties::id)
+                        .toList(),
+                partnerId -> new BackendServicesClient(
+                        properties.fhirBaseUrl(), auth.clientIdFor(partnerId), auth.scope(), key));
     }
 
     @Bean

@@ -1,12 +1,14 @@
 package io.healthportal.ingest.fhir;
 
-import ca.uhn.fhir.rest.client.api.IHttpRequest;
-
-/** Adds credentials to each request ingest-adapters makes to hapi-server ({@link BackendServicesTokens}). */
+/**
+ * The credentials of each request ingest-adapters makes to hapi-server: those of the partner whose data
+ * it writes ({@link BackendServicesTokens}).
+ */
 public interface RequestAuthorizer {
 
-    void authorize(IHttpRequest request);
+    /** The {@code Authorization} header for a request carrying {@code partnerId}'s data. */
+    String authorization(String partnerId);
 
-    /** hapi-server answered 401: the credentials sent are no longer good (expired, revoked). */
-    void tokenRejected();
+    /** hapi-server answered 401: the partner's credentials sent are no longer good (expired, revoked). */
+    void tokenRejected(String partnerId);
 }

@@ -81,7 +81,8 @@ public class PatientWorkItems {
         if (item.isEmpty()) {
             return false;
         }
-        fhir.removePatientTag(item.get().patient(), PatientOwnership.unverifiedTag());
+        // As the partner whose message created the Patient: its demographics owner.
+        fhir.removePatientTag(item.get().partner(), item.get().patient(), PatientOwnership.unverifiedTag());
         return close(id, "VERIFIED", operator);
     }
 

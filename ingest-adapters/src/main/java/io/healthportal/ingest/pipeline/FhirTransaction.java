@@ -29,6 +29,12 @@ public final class FhirTransaction {
     public static final String PARTNER_SYSTEM = "https://healthportal.io/Id/partner";
     public static final String RECEIPT_SYSTEM = "https://healthportal.io/Id/ingest-receipt";
 
+    /** Every resource a partner's data is written as carries this tag, its code the partner id. */
+    public static final String PARTNER_TAG_SYSTEM = "https://healthportal.io/CodeSystem/partner";
+
+    /** The tag naming the partner that owns a Patient's demographics: the one that created it. */
+    public static final String OWNER_TAG_SYSTEM = "https://healthportal.io/CodeSystem/demographics-owner";
+
     private final Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     private final String metaSource;
     private final String partnerId;

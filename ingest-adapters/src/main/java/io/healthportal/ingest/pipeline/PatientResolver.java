@@ -196,7 +196,7 @@ public class PatientResolver {
 
     private Optional<Patient> find(Patient patient, Identifier matchOn, PartnerProperties partner)
             throws MappingException {
-        Optional<Patient> found = single(matchOn);
+        Optional<Patient> found = single(partner.id(), matchOn);
         String mrnSystem = partner.identifierSystems().mrn();
         if (found.isPresent() || mrnSystem.equals(matchOn.getSystem())) {
             return found;
@@ -208,7 +208,7 @@ public class PatientResolver {
         if (mrn.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Patient> byMrn = single(mrn.get());
+        Optional<Patient> byMrn = single(partner.id(), mrn.get());
         if (byMrn.isPresent()
                 && byMrn.get().getIdentifier().stream()
                         .anyMatch(i -> matchOn.getSystem().equals(i.getSystem()))) {
@@ -220,8 +220,8 @@ public class PatientResolver {
         return byMrn;
     }
 
-    private Optional<Patient> single(Identifier identifier) throws MappingException {
-        List<Patient> found = fhir.patientsWithIdentifier(identifier.getSystem(), identifier.getValue());
+    private Optional<Patient> single(String partnerId, Identifier identifier) throws MappingException {
+        List<Patient> found = fhir.patientsWithIdentifier(partnerId, identifier.getSystem(), identifier.getValue());
         if (found.size() > 1) {
             throw new MappingException(
                     "INGEST-IDENTITY-AMBIGUOUS",

@@ -145,7 +145,7 @@ public class ReceiptProcessor {
         for (int attempt = 1; ; attempt++) {
             try {
                 PatientResolver.Resolution resolution = patients.resolve(bundle, partner);
-                Bundle response = writer.transaction(resolution.bundle());
+                Bundle response = writer.transaction(partner.id(), resolution.bundle());
                 if (!metCreatedPatient && patients.metAPatientCreatedMeanwhile(resolution, response)) {
                     // Once: the lookup now finds that Patient, so the next write updates it.
                     metCreatedPatient = true;
@@ -169,10 +169,7 @@ public class ReceiptProcessor {
                 return WriteResult.DEAD_LETTERED;
             } catch (FhirWriteException e) {
                 if (!e.retryable()) {
-                    deadLetter(
-                            receiptId,
-                            "INGEST-FHIR-REJECTED",
-                            "hapi-server refused the transaction with " + e.status());
+                    deadLetter(receiptId, e.deadLetterCode(), e.deadLetterReason());
                     return WriteResult.DEAD_LETTERED;
                 }
                 if (Instant.now().isAfter(deadLetterAt)) {

@@ -79,7 +79,8 @@ class PatientResolverTest {
 
     @Test
     void anotherPartnersPatientGetsOnlyTheLabsMrnAndTagOverTheVersionReadAndTheResultPointsAtIt() throws Exception {
-        when(fhir.patientsWithIdentifier(NHS_SYSTEM, "9434765919")).thenReturn(List.of(stored("clinic-a", "3")));
+        when(fhir.patientsWithIdentifier(any(), eq(NHS_SYSTEM), eq("9434765919")))
+                .thenReturn(List.of(stored("clinic-a", "3")));
 
         PatientResolver.Resolution resolution = resolver.resolve(result(mappedPatient("JONES"), false), LAB);
 
@@ -104,7 +105,8 @@ class PatientResolverTest {
         Patient stored = stored("clinic-a", "4");
         stored.addIdentifier(LAB_MRN.copy());
         PatientOwnership.tagPartner(stored.getMeta(), "lab-b");
-        when(fhir.patientsWithIdentifier(NHS_SYSTEM, "9434765919")).thenReturn(List.of(stored));
+        when(fhir.patientsWithIdentifier(any(), eq(NHS_SYSTEM), eq("9434765919")))
+                .thenReturn(List.of(stored));
 
         Bundle written =
                 resolver.resolve(result(mappedPatient("JONES"), false), LAB).bundle();
@@ -125,7 +127,8 @@ class PatientResolverTest {
     void theOwnersAdtReplacesTheDemographicsAndKeepsWhatOtherPartnersAdded() throws Exception {
         Patient stored = stored("lab-b", "5");
         PatientOwnership.tagPartner(stored.getMeta(), "clinic-a");
-        when(fhir.patientsWithIdentifier(NHS_SYSTEM, "9434765919")).thenReturn(List.of(stored));
+        when(fhir.patientsWithIdentifier(any(), eq(NHS_SYSTEM), eq("9434765919")))
+                .thenReturn(List.of(stored));
 
         Patient written = (Patient) patientEntry(resolver.resolve(result(mappedPatient("JONES"), true), LAB)
                         .bundle())
@@ -146,7 +149,8 @@ class PatientResolverTest {
     @Test
     void aPatientThePortalCreatedKeepsItsDemographicsWhateverAPartnerSends() throws Exception {
         Patient stored = stored(null, "1");
-        when(fhir.patientsWithIdentifier(NHS_SYSTEM, "9434765919")).thenReturn(List.of(stored));
+        when(fhir.patientsWithIdentifier(any(), eq(NHS_SYSTEM), eq("9434765919")))
+                .thenReturn(List.of(stored));
 
         Patient written = (Patient) patientEntry(resolver.resolve(result(mappedPatient("JONES"), true), LAB)
                         .bundle())
@@ -163,7 +167,8 @@ class PatientResolverTest {
         stored.setId("Patient/9/_history/2");
         stored.getMeta().setVersionId("2");
         stored.getMeta().addTag(PatientOwnership.OWNER_TAG_SYSTEM, "lab-b", null);
-        when(fhir.patientsWithIdentifier(LAB_MRN.getSystem(), "L77")).thenReturn(List.of(stored));
+        when(fhir.patientsWithIdentifier(any(), eq(LAB_MRN.getSystem()), eq("L77")))
+                .thenReturn(List.of(stored));
 
         BundleEntryComponent entry = patientEntry(
                 resolver.resolve(result(mappedPatient("JONES"), false), LAB).bundle());
@@ -180,7 +185,8 @@ class PatientResolverTest {
                 .addIdentifier(new Identifier().setSystem(NHS_SYSTEM).setValue("9876543210"))
                 .addIdentifier(LAB_MRN.copy());
         other.setId("Patient/11");
-        when(fhir.patientsWithIdentifier(LAB_MRN.getSystem(), "L77")).thenReturn(List.of(other));
+        when(fhir.patientsWithIdentifier(any(), eq(LAB_MRN.getSystem()), eq("L77")))
+                .thenReturn(List.of(other));
 
         assertThatThrownBy(() -> resolver.resolve(result(mappedPatient("JONES"), false), LAB))
                 .isInstanceOfSatisfying(
@@ -195,7 +201,8 @@ class PatientResolverTest {
         stored.addIdentifier(LAB_MRN.copy());
         stored.getMeta().addTag(PatientOwnership.unverifiedTag());
         PatientOwnership.tagPartner(stored.getMeta(), "lab-b");
-        when(fhir.patientsWithIdentifier(NHS_SYSTEM, "9434765919")).thenReturn(List.of(stored));
+        when(fhir.patientsWithIdentifier(any(), eq(NHS_SYSTEM), eq("9434765919")))
+                .thenReturn(List.of(stored));
 
         PatientResolver.Resolution resolution = resolver.resolve(result(mappedPatient("JONES"), false), LAB);
         resolver.recordWorkItems(resolution, new Bundle(), "lab-b", UUID.randomUUID());

@@ -62,13 +62,13 @@ class ReceiptProcessorTest {
     @Test
     void retriesTransientFailuresThenMarksTheReceiptWritten() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
-        when(writer.transaction(any()))
+        when(writer.transaction(any(), any()))
                 .thenThrow(failure(503))
                 .thenThrow(failure(0))
                 .thenReturn(new Bundle());
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
-        verify(writer, times(3)).transaction(any());
+        verify(writer, times(3)).transaction(any(), any());
         verify(receipts).markWritten(id);
         assertThat(meters.counter("ingest.fhir.write.retries").count()).isEqualTo(2);
     }
@@ -76,7 +76,7 @@ class ReceiptProcessorTest {
     @Test
     void deadLettersAWriteHapiServerRefusesForGood() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
-        when(writer.transaction(any())).thenThrow(failure(422));
+        when(writer.transaction(any(), any())).thenThrow(failure(422));
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(eq(id), eq("INGEST-FHIR-REJECTED"), anyString());
@@ -84,9 +84,29 @@ class ReceiptProcessorTest {
     }
 
     @Test
+    void writesAsTheReceiptsPartnerAndDeadLettersThePartnerLimitsRefusalWithItsReason() {
+        receipt(ReceiptStatus.ACCEPTED, Instant.now());
+        when(writer.transaction(any(), any()))
+                .thenThrow(new FhirWriteException(
+                        403,
+                        false,
+                        "INGEST-FHIR-FORBIDDEN: PORTAL-AUTH-403: only the Patient's demographics owner may change it",
+                        null));
+
+        assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
+        verify(writer).transaction(eq("lab-b"), any());
+        verify(receipts)
+                .deadLetter(
+                        id,
+                        "INGEST-FHIR-FORBIDDEN",
+                        "INGEST-FHIR-FORBIDDEN: PORTAL-AUTH-403: only the Patient's demographics owner may change it");
+        verify(receipts, never()).markWritten(any());
+    }
+
+    @Test
     void returnsTheMessageToTheQueueWhenHapiServerStaysUnavailable() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now());
-        when(writer.transaction(any())).thenThrow(failure(503));
+        when(writer.transaction(any(), any())).thenThrow(failure(503));
 
         assertThat(processor(Duration.ofMillis(250)).process(id)).isEqualTo(ReceiptProcessor.Outcome.RETRY_LATER);
         verify(receipts, never()).deadLetter(any(), anyString(), anyString());
@@ -95,7 +115,7 @@ class ReceiptProcessorTest {
     @Test
     void deadLettersAReceiptStillFailingLongAfterItArrived() {
         receipt(ReceiptStatus.ACCEPTED, Instant.now().minus(Duration.ofHours(25)));
-        when(writer.transaction(any())).thenThrow(failure(412));
+        when(writer.transaction(any(), any())).thenThrow(failure(412));
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(eq(id), eq("INGEST-FHIR-RETRIES-EXHAUSTED"), anyString());
@@ -108,7 +128,7 @@ class ReceiptProcessorTest {
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(id, "INGEST-HL7-NO-OBR", "ORU^R01 without an OBR segment");
-        verify(writer, never()).transaction(any());
+        verify(writer, never()).transaction(any(), any());
         assertThat(meters.counter("ingest.receipts.dead.lettered", "code", "INGEST-HL7-NO-OBR")
                         .count())
                 .isEqualTo(1);
@@ -125,15 +145,15 @@ class ReceiptProcessorTest {
                 .setValue("L1");
         transaction.conditionalCreate(new Patient().addIdentifier(nhs).addIdentifier(mrn), nhs);
         mapped = transaction.bundle();
-        when(writer.patientsWithIdentifier(nhs.getSystem(), nhs.getValue()))
+        when(writer.patientsWithIdentifier(any(), eq(nhs.getSystem()), eq(nhs.getValue())))
                 .thenReturn(List.of(stored("1", nhs)))
                 .thenReturn(List.of(stored("2", nhs)));
         // hapi-server answers 412 when the version read is no longer the current one.
-        when(writer.transaction(any())).thenThrow(failure(412)).thenReturn(new Bundle());
+        when(writer.transaction(any(), any())).thenThrow(failure(412)).thenReturn(new Bundle());
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         ArgumentCaptor<Bundle> written = ArgumentCaptor.forClass(Bundle.class);
-        verify(writer, times(2)).transaction(written.capture());
+        verify(writer, times(2)).transaction(any(), written.capture());
         assertThat(written.getAllValues())
                 .extracting(b -> b.getEntryFirstRep().getRequest().getIfMatch())
                 .containsExactly("W/\"1\"", "W/\"2\"");
@@ -154,17 +174,17 @@ class ReceiptProcessorTest {
                 .setValue("L1");
         transaction.conditionalCreate(new Patient().addIdentifier(nhs).addIdentifier(mrn), nhs);
         mapped = transaction.bundle();
-        when(writer.patientsWithIdentifier(nhs.getSystem(), nhs.getValue()))
+        when(writer.patientsWithIdentifier(any(), eq(nhs.getSystem()), eq(nhs.getValue())))
                 .thenReturn(List.of())
                 .thenReturn(List.of(stored("1", nhs)));
         // The If-None-Exist matched the other writer's Patient: 200, not 201.
         Bundle matched = new Bundle();
         matched.addEntry().getResponse().setStatus("200 OK").setLocation("Patient/7/_history/1");
-        when(writer.transaction(any())).thenReturn(matched).thenReturn(new Bundle());
+        when(writer.transaction(any(), any())).thenReturn(matched).thenReturn(new Bundle());
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         ArgumentCaptor<Bundle> written = ArgumentCaptor.forClass(Bundle.class);
-        verify(writer, times(2)).transaction(written.capture());
+        verify(writer, times(2)).transaction(any(), written.capture());
         assertThat(written.getValue().getEntryFirstRep().getRequest().getUrl()).isEqualTo("Patient/7");
         assertThat(((Patient) written.getValue().getEntryFirstRep().getResource()).getIdentifier())
                 .extracting(Identifier::getValue)
@@ -180,12 +200,12 @@ class ReceiptProcessorTest {
                 new Identifier().setSystem("https://fhir.nhs.uk/Id/nhs-number").setValue("9434765919");
         transaction.conditionalCreate(new Patient().addIdentifier(nhs), nhs);
         mapped = transaction.bundle();
-        when(writer.patientsWithIdentifier(nhs.getSystem(), nhs.getValue()))
+        when(writer.patientsWithIdentifier(any(), eq(nhs.getSystem()), eq(nhs.getValue())))
                 .thenReturn(List.of(stored("1", nhs), stored("4", nhs)));
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
         verify(receipts).deadLetter(eq(id), eq("INGEST-IDENTITY-AMBIGUOUS"), anyString());
-        verify(writer, never()).transaction(any());
+        verify(writer, never()).transaction(any(), any());
     }
 
     /** A Patient as hapi-server returns it: id, version and another partner's ownership. */
@@ -202,7 +222,7 @@ class ReceiptProcessorTest {
         receipt(ReceiptStatus.WRITTEN, Instant.now());
 
         assertThat(processor(Duration.ofMinutes(1)).process(id)).isEqualTo(ReceiptProcessor.Outcome.FINISHED);
-        verify(writer, never()).transaction(any());
+        verify(writer, never()).transaction(any(), any());
     }
 
     private void receipt(ReceiptStatus status, Instant receivedAt) {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,8 +28,20 @@ public final class HapiServerProcess {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static HapiServerProcess running;
 
-    /** The Backend Services client hapi-server registers for the end-to-end test, from its configuration. */
+    /**
+     * The tests' own Backend Services client of hapi-server, without a role: it reads back what ingest
+     * wrote, whoever's it is.
+     */
     public static final String CLIENT_ID = "ingest-e2e";
+
+    /**
+     * The partners of ingest-adapters' default configuration and of EndToEndIT's
+     * ({@code application-e2e-partners.yaml}): hapi-server registers each one's client
+     * ({@code ingest-<partner id>}, ingest's default) with the partner role and the same key as {@link
+     * #CLIENT_ID}'s, as the embedded default's demo logins do.
+     */
+    public static final List<String> PARTNERS =
+            List.of("demo-lab", "demo-pharmacy", "demo-portal", "demo-clinic", "demo-gp", "clinic-a", "pharmacy-c");
 
     /** What ingest-adapters writes, and so what the test reads back. */
     public static final String SCOPES = "system/Patient.crus system/Encounter.crus system/Observation.crus"
@@ -87,24 +100,30 @@ public final class HapiServerProcess {
             String clientJwks = BackendServicesKey.load(clientKeyFile, true).publicKeysJson();
             Path log = Path.of("target", "hapi-server-e2e.log").toAbsolutePath();
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(List.of(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-Xmx768m",
-                            "-jar",
-                            jar.toString(),
-                            "--spring.profiles.active=postgres",
-                            "--server.port=" + port,
-                            "--management.server.port=" + managementPort,
-                            "--portal.data-dir=" + dataDir,
-                            // The postgres profile takes its signing keys from a mounted key store; here a new one.
-                            "--portal.auth.key-store=" + dataDir.resolve("signing-keys.p12"),
-                            "--portal.auth.key-store-password=" + UUID.randomUUID(),
-                            "--portal.auth.create-key-store-if-missing=true",
-                            "--portal.auth.backend-clients." + CLIENT_ID + ".jwks=" + clientJwks,
-                            "--portal.auth.backend-clients." + CLIENT_ID + ".scopes=" + SCOPES.replace(' ', ',')))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx768m",
+                    "-jar",
+                    jar.toString(),
+                    "--spring.profiles.active=postgres",
+                    "--server.port=" + port,
+                    "--management.server.port=" + managementPort,
+                    "--portal.data-dir=" + dataDir,
+                    // The postgres profile takes its signing keys from a mounted key store; here a new one.
+                    "--portal.auth.key-store=" + dataDir.resolve("signing-keys.p12"),
+                    "--portal.auth.key-store-password=" + UUID.randomUUID(),
+                    "--portal.auth.create-key-store-if-missing=true",
+                    "--portal.auth.backend-clients." + CLIENT_ID + ".jwks=" + clientJwks,
+                    "--portal.auth.backend-clients." + CLIENT_ID + ".scopes=" + SCOPES.replace(' ', ',')));
+            for (String partner : PARTNERS) {
+                String client = "--portal.auth.backend-clients.ingest-" + partner;
+                command.add(client + ".jwks=" + clientJwks);
+                command.add(client + ".scopes=" + SCOPES.replace(' ', ','));
+                command.add(client + ".role=partner");
+                command.add(client + ".partner-id=" + partner);
+            }
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("POSTGRES_URL", url);
             builder.environment().put("POSTGRES_USER", postgres.user());
             builder.environment().put("POSTGRES_PASSWORD", postgres.password());
@@ -123,7 +142,10 @@ public final class HapiServerProcess {
         return "http://localhost:" + port + "/fhir";
     }
 
-    /** The private key of {@link #CLIENT_ID}, for ingest-adapters and for the test's own reads. */
+    /**
+     * The private key of {@link #CLIENT_ID} and of every partner's client, for ingest-adapters and for the
+     * test's own reads.
+     */
     public Path clientKeyFile() {
         return clientKeyFile;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.springframework.util.unit.DataSize;
 
 /** Partner configuration for tests that build their objects without Spring. */
@@ -205,7 +206,7 @@ public final class TestPartners {
                 Path.of("unused"),
                 Path.of("unused.key"),
                 URI.create("http://localhost/fhir"),
-                new IngestProperties.BackendAuth("unused", Path.of("unused.json"), false, "system/Patient.crus"),
+                new IngestProperties.BackendAuth(Map.of(), Path.of("unused.json"), false, "system/Patient.crus"),
                 retry,
                 new IngestProperties.Broker(0, false, "unused"),
                 DataSize.ofMegabytes(10),
