@@ -36,15 +36,9 @@ final class ImmunizationMapping {
             List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
             throws MappingException {
         String patientUrl = Hl7v2Format.referencedPatient(segments, partner, transaction, unmapped);
+        String encounterUrl = Hl7v2Format.referencedEncounter(segments, partner, patientUrl, transaction, unmapped);
+        Hl7v2Format.patientObservations(segments, "ORC", patientUrl, encounterUrl, partner, transaction, unmapped);
         Map<String, Integer> seen = new HashMap<>();
-        for (Segment segment : segments) {
-            if (segment.getName().equals("ORC")) {
-                break;
-            }
-            if (segment.getName().equals("OBX")) {
-                unmapped.add("OBX outside an order (patient observations)");
-            }
-        }
         int written = 0;
         for (List<Fields> order : Hl7v2Format.runs(segments, "ORC")) {
             Fields orc = order.get(0);
@@ -67,28 +61,39 @@ final class ImmunizationMapping {
                 immunization.addIdentifier(new Identifier()
                         .setSystem(partner.identifierSystems().order())
                         .setValue(orc.get(2, 1))
-                        .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
+                        .setType(Datatypes.identifierType("PLAC")));
             }
             immunization.setPatient(new Reference(patientUrl));
+            if (encounterUrl != null) {
+                immunization.setEncounter(new Reference(encounterUrl));
+            }
             String immunizationUrl = transaction.conditionalUpdate(immunization, identity);
             written++;
             // The order's OBX (funding eligibility, vaccine information statements) as Observations that
             // are part of the immunization (the IG's VXU_V04 ORDER.OBSERVATION rows).
             Map<String, Integer> seenCodes = new HashMap<>();
+            org.hl7.fhir.r4.model.Observation last = null;
             for (Fields segment : order) {
                 if (segment.name().equals("OBX")) {
                     ResultMapping.MappedObservation observation = ResultMapping.observation(
                             segment,
-                            identity.getValue(),
+                            ResultMapping.orderObservationId(segment, identity.getValue(), seenCodes, partner),
                             immunization.getOccurrenceDateTimeType(),
-                            seenCodes,
                             null,
                             partner,
                             unmapped);
                     eligibilityAndFunding(segment, immunization);
-                    observation.observation().setSubject(new Reference(patientUrl));
-                    observation.observation().addPartOf(new Reference(immunizationUrl));
-                    transaction.conditionalUpdate(observation.observation(), observation.matchOn());
+                    last = observation.observation();
+                    last.setSubject(new Reference(patientUrl));
+                    last.addPartOf(new Reference(immunizationUrl));
+                    if (encounterUrl != null) {
+                        last.setEncounter(new Reference(encounterUrl));
+                    }
+                    transaction.conditionalUpdate(last, observation.matchOn());
+                } else if (segment.name().equals("NTE") && last != null) {
+                    ResultMapping.addNote(segment, last, partner);
+                } else if (segment.name().equals("NTE")) {
+                    unmapped.add("NTE outside an observation");
                 }
             }
         }
@@ -120,7 +125,7 @@ final class ImmunizationMapping {
                 .setSystem(partner.identifierSystems().order())
                 .setValue(ordinal > 1 ? value + "#" + ordinal : value);
         if (type != null) {
-            identifier.setType(new CodeableConcept().addCoding(PatientMapping.identifierType(type)));
+            identifier.setType(Datatypes.identifierType(type));
         }
         return identifier;
     }

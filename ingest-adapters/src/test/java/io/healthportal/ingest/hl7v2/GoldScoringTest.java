@@ -53,8 +53,12 @@ class GoldScoringTest {
     static final Set<String> SCORED_TYPES = Set.of(
             "Patient",
             "Encounter",
+            "AllergyIntolerance",
+            "Condition",
+            "Procedure",
             "DiagnosticReport",
             "Observation",
+            "Specimen",
             "Immunization",
             "MedicationRequest",
             "MedicationDispense",
