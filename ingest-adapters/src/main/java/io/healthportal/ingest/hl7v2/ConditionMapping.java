@@ -102,7 +102,7 @@ final class ConditionMapping {
         Encounter.DiagnosisComponent diagnosis = encounter.addDiagnosis().setCondition(new Reference(conditionUrl));
         String type = dg1.get(6, 1);
         if ("A".equals(type)) {
-            diagnosis.setUse(new CodeableConcept().addCoding(new Coding(DIAGNOSIS_ROLE, "AD", "Admission diagnosis")));
+            diagnosis.setUse(new CodeableConcept().addCoding(new Coding(DIAGNOSIS_ROLE, "AD", "Admission Diagnosis")));
         } else {
             diagnosis.setUse(Datatypes.codeableConcept(dg1, 6, 0, "0052"));
         }

@@ -247,24 +247,31 @@ final class Datatypes {
     }
 
     /**
-     * A CWE bound by the IG to an HL7 table ({@code table}, four digits): a first code the table holds,
-     * sent without a coding system or under the table's name, becomes a coding in the table's v2 code
-     * system with R4's display, as the IG's vocabulary maps carry such codes over.
+     * A CWE bound by the IG to an HL7 table ({@code table}, four digits): a code the table holds, sent
+     * without a coding system or under the table's name, becomes a coding in the table's v2 code system
+     * (with R4's display when the CWE gives none), as the IG's vocabulary maps carry such codes over.
      */
     static CodeableConcept codeableConcept(Fields f, int field, int rep, String table) {
         CodeableConcept concept = new CodeableConcept();
-        String code = f.get(field, rep, 1);
-        String codingSystem = f.get(field, rep, 3);
-        Coding fromTable = table == null || !(codingSystem == null || codingSystem.equalsIgnoreCase("HL7" + table))
-                ? null
-                : Hl7Tables.coding(table, code);
-        if (fromTable != null) {
-            concept.addCoding(fromTable.setVersion(f.get(field, rep, 7)));
-        } else {
-            addCoding(concept, code, f.get(field, rep, 2), codingSystem, f.get(field, rep, 7));
+        // The identifier, text, coding system and version of each of the three codings a CWE may hold.
+        int[][] codings = {{1, 2, 3, 7}, {4, 5, 6, 8}, {10, 11, 12, 13}};
+        for (int[] c : codings) {
+            String code = f.get(field, rep, c[0]);
+            String codingSystem = f.get(field, rep, c[2]);
+            Coding fromTable = table != null && (codingSystem == null || codingSystem.equalsIgnoreCase("HL7" + table))
+                    ? Hl7Tables.coding(table, code)
+                    : null;
+            if (fromTable != null) {
+                // CWE.2 is the display (CWE[CodeableConcept]); without one, the table's own.
+                String display = f.get(field, rep, c[1]);
+                if (display != null) {
+                    fromTable.setDisplay(display);
+                }
+                concept.addCoding(fromTable.setVersion(f.get(field, rep, c[3])));
+            } else {
+                addCoding(concept, code, f.get(field, rep, c[1]), codingSystem, f.get(field, rep, c[3]));
+            }
         }
-        addCoding(concept, f.get(field, rep, 4), f.get(field, rep, 5), f.get(field, rep, 6), f.get(field, rep, 8));
-        addCoding(concept, f.get(field, rep, 10), f.get(field, rep, 11), f.get(field, rep, 12), f.get(field, rep, 13));
         String original = f.get(field, rep, 9);
         if (original != null) {
             concept.setText(original);
@@ -272,31 +279,6 @@ final class Datatypes {
             concept.setText(f.get(field, rep, 2));
         }
         return concept.hasCoding() || concept.hasText() ? concept : null;
-    }
-
-    /**
-     * A language (PID-15 and the like: table 0296, ISO 639) as a CodeableConcept of BCP 47 codings, which
-     * FHIR requires of a language; a code that is no ISO 639 language is left out, its text kept. Null when
-     * nothing is left.
-     */
-    static CodeableConcept language(Fields f, int field, int rep) {
-        CodeableConcept sent = codeableConcept(f, field, rep);
-        if (sent == null) {
-            return null;
-        }
-        CodeableConcept language = new CodeableConcept().setText(sent.getText());
-        for (Coding coding : sent.getCoding()) {
-            String tag = LANGUAGES.get(coding.getCode().toLowerCase(Locale.ROOT));
-            if (tag != null) {
-                language.addCoding(coding.setSystem(BCP_47).setCode(tag));
-                if (!coding.hasDisplay()) {
-                    coding.setDisplay(Locale.forLanguageTag(tag).getDisplayLanguage(Locale.ENGLISH));
-                }
-            } else if (!language.hasText()) {
-                language.setText(coding.hasDisplay() ? coding.getDisplay() : null);
-            }
-        }
-        return language.hasCoding() || language.hasText() ? language : null;
     }
 
     private static void addCoding(
@@ -313,14 +295,41 @@ final class Datatypes {
             coding.setSystem(system);
             if (system.equals(BCP_47)) {
                 // ISO 639-2 (three letters) as the BCP 47 tag, which takes the two-letter code where one exists.
-                coding.setCode(LANGUAGES.get(code.toLowerCase(Locale.ROOT)));
-                if (display == null) {
-                    coding.setDisplay(Locale.forLanguageTag(coding.getCode()).getDisplayLanguage(Locale.ENGLISH));
-                }
+                language(coding, LANGUAGES.get(code.toLowerCase(Locale.ROOT)));
             } else if (system.equals(ISO_3166) && display == null) {
                 coding.setDisplay(COUNTRIES.get(code));
             }
         }
+    }
+
+    /** A coding of a language as its BCP 47 tag, with the language's English name as its display. */
+    private static void language(Coding coding, String tag) {
+        coding.setSystem(BCP_47)
+                .setCode(tag)
+                .setDisplay(Locale.forLanguageTag(tag).getDisplayLanguage(Locale.ENGLISH));
+    }
+
+    /**
+     * A language (PID-15 and the like: table 0296, ISO 639) as a CodeableConcept of BCP 47 codings, which
+     * FHIR requires of a language; a code that is no ISO 639 language is left out, its text kept. Null when
+     * nothing is left.
+     */
+    static CodeableConcept language(Fields f, int field, int rep) {
+        CodeableConcept sent = codeableConcept(f, field, rep);
+        if (sent == null) {
+            return null;
+        }
+        CodeableConcept language = new CodeableConcept().setText(sent.getText());
+        for (Coding coding : sent.getCoding()) {
+            String tag = LANGUAGES.get(coding.getCode().toLowerCase(Locale.ROOT));
+            if (tag != null) {
+                language(coding, tag);
+                language.addCoding(coding);
+            } else if (!language.hasText()) {
+                language.setText(coding.hasDisplay() ? coding.getDisplay() : null);
+            }
+        }
+        return language.hasCoding() || language.hasText() ? language : null;
     }
 
     /** XPN[HumanName]: family (XPN-1.1), given (XPN-2, XPN-3), suffix (XPN-4), prefix (XPN-5), use from XPN-7. */
@@ -391,7 +400,8 @@ final class Datatypes {
         address.setState(f.get(field, rep, 4));
         address.setPostalCode(f.get(field, rep, 5));
         address.setCountry(f.get(field, rep, 6));
-        address.setDistrict(f.get(field, rep, 9));
+        // XAD-9 (county, a CWE from v2.6; CWE[string]): its name, else its code.
+        address.setDistrict(f.get(field, rep, 9, 2) != null ? f.get(field, rep, 9, 2) : f.get(field, rep, 9, 1));
         String type = f.get(field, rep, 7);
         if (type != null) {
             switch (type) {

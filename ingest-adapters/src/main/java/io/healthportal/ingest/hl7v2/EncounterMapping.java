@@ -22,9 +22,9 @@ import org.hl7.fhir.r4.model.Reference;
  * PV1-19 identifier; PV1-36 dischargeDisposition; PV1-37 destination; PV1-38 dietPreference; PV1-44/45
  * period; PV1-50 identifier) and {@code segments/PV2[Encounter]} rows (PV2-1 location, PV2-3 reasonCode,
  * PV2-11 length, PV2-13 participant, PV2-25 priority, {@code codesystems/EncounterPriority}; PV2-38 the
- * encounter-modeOfArrival extension). The status follows the trigger event ({@code messages/ADT_A01}:
- * A01 admit in-progress, A04 registration arrived, A08 update keeps in-progress unless a discharge time is
- * present; A03 discharge finished, with period.end from PV1-45, else EVN-6, the event's occurrence). No
+ * encounter-modeOfArrival extension). The status is finished once the patient has left (PV1-45; an A03
+ * discharge, with period.end from PV1-45, else EVN-6, the event's occurrence), else by the patient class
+ * ({@code codesystems/PatientClass[EncounterStatus]}: P planned, U unknown, the others in-progress). No
  * visit number (PV1-19) means no stable identity, so no Encounter is written.
  */
 final class EncounterMapping {
@@ -95,7 +95,7 @@ final class EncounterMapping {
         return new MappedEncounter(encounter, identifier);
     }
 
-    /** PV1-44/45 as the period, and the status from the trigger and the discharge time. */
+    /** PV1-44/45 as the period, and the status from the discharge, the trigger and the patient class. */
     private static void period(Fields pv1, Fields evn, String trigger, PartnerProperties partner, Encounter encounter)
             throws MappingException {
         DateTimeType admitted = Datatypes.dateTime(pv1, 44, partner.timeZone());
@@ -117,8 +117,10 @@ final class EncounterMapping {
         }
         if (discharged != null || "A03".equals(trigger)) {
             encounter.setStatus(Encounter.EncounterStatus.FINISHED);
-        } else if ("A04".equals(trigger)) {
-            encounter.setStatus(Encounter.EncounterStatus.ARRIVED);
+        } else if ("P".equals(pv1.get(2))) {
+            encounter.setStatus(Encounter.EncounterStatus.PLANNED);
+        } else if ("U".equals(pv1.get(2))) {
+            encounter.setStatus(Encounter.EncounterStatus.UNKNOWN);
         } else {
             encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
         }

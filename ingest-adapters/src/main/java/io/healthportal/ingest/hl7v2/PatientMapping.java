@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
@@ -179,6 +180,10 @@ final class PatientMapping {
                 if (name != null) {
                     patient.addName(name);
                 }
+                // XPN-15 (called by): a nickname, as the IG's XPN[HumanName] rows say.
+                if (pid.get(field, rep, 15) != null) {
+                    patient.addName().setUse(HumanName.NameUse.NICKNAME).addGiven(pid.get(field, rep, 15));
+                }
             }
         }
         String mothersMaidenName = pid.get(6, 0, 1, 1);
@@ -240,15 +245,18 @@ final class PatientMapping {
         }
         String multipleBirth = pid.get(24);
         BigDecimal birthOrder = Datatypes.decimal(pid.get(25));
-        if (birthOrder != null && birthOrder.signum() > 0 && birthOrder.scale() <= 0) {
+        if (birthOrder != null && birthOrder.signum() >= 0 && birthOrder.scale() <= 0) {
             patient.setMultipleBirth(new IntegerType(birthOrder.intValue()));
         } else if (yesNo(multipleBirth) != null) {
             patient.setMultipleBirth(new BooleanType(yesNo(multipleBirth)));
         }
-        for (int rep = 0; rep < pid.repetitions(26); rep++) {
-            CodeableConcept citizenship = Datatypes.codeableConcept(pid, 26, rep);
-            if (citizenship != null) {
-                patient.addExtension().setUrl(CITIZENSHIP).addExtension("code", citizenship);
+        // PID-26 (citizenship) and PID-39 (tribal citizenship) alike in the patient-citizenship extension.
+        for (int field : new int[] {26, 39}) {
+            for (int rep = 0; rep < pid.repetitions(field); rep++) {
+                CodeableConcept citizenship = Datatypes.codeableConcept(pid, field, rep);
+                if (citizenship != null) {
+                    patient.addExtension().setUrl(CITIZENSHIP).addExtension("code", citizenship);
+                }
             }
         }
         CodeableConcept nationality = Datatypes.codeableConcept(pid, 28, 0);
@@ -307,8 +315,8 @@ final class PatientMapping {
     private static void maritalStatus(Fields pid, Patient patient, List<String> unmapped) {
         String marital = pid.get(16, 1);
         if (marital != null && MARITAL_STATUS.containsKey(marital)) {
-            patient.setMaritalStatus(
-                    new CodeableConcept().addCoding(MARITAL_STATUS.get(marital).copy()));
+            patient.setMaritalStatus(new CodeableConcept()
+                    .addCoding(MARITAL_STATUS.get(marital).copy().setVersion(pid.get(16, 7))));
         } else if (marital != null) {
             CodeableConcept sent = Datatypes.codeableConcept(pid, 16, 0);
             sent.getCoding().forEach(coding -> coding.setSystem(null));
@@ -447,6 +455,10 @@ final class PatientMapping {
         if (mrn == null && !others.isEmpty()) {
             int first = others.remove(0);
             mrn = mrn(segment.get(field, first, 1), segment.get(field, first, 4, 1), partner);
+            // The type the partner gave it, if any: the partner's record number whatever it calls it.
+            if (segment.get(field, first, 5) != null) {
+                mrn.setType(Datatypes.identifierType(segment.get(field, first, 5)));
+            }
             mrn.setPeriod(Datatypes.validity(segment, field, first, 7, 8));
             identifiers.add(mrn);
         }

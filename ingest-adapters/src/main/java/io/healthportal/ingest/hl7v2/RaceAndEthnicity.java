@@ -63,7 +63,7 @@ final class RaceAndEthnicity {
             String display = omb.containsKey(code) ? omb.get(code) : pid.get(field, rep, 2);
             extension.addExtension(
                     omb.containsKey(code) ? "ombCategory" : "detailed",
-                    new Coding(Datatypes.CDC_RACE_ETHNICITY, code, display));
+                    new Coding(Datatypes.CDC_RACE_ETHNICITY, code, display).setVersion(pid.get(field, rep, 7)));
             texts.add(display != null ? display : code);
         }
         if (texts.isEmpty()) {

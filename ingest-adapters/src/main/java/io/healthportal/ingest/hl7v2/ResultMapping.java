@@ -99,6 +99,10 @@ final class ResultMapping {
                     .setValue(placer)
                     .setType(Datatypes.identifierType("PLAC")));
         }
+        if (orc != null && orc.get(4, 1) != null) {
+            // ORC-4 (placer group number), as ORC[DiagnosticReport] says.
+            report.addIdentifier(new Identifier().setValue(orc.get(4, 1)).setType(Datatypes.identifierType("PGN")));
+        }
         report.setStatus(reportStatus(obr.get(25)));
         CodeableConcept code = Datatypes.codeableConcept(obr, 4, 0);
         if (code == null) {
@@ -174,7 +178,7 @@ final class ResultMapping {
                     }
                 }
                 case "SPM" -> {
-                    specimens.add(SpecimenMapping.fromSpm(segment, obr, reportId, partner, unmapped));
+                    specimens.add(SpecimenMapping.fromSpm(segment, reportId, partner, unmapped));
                     last = null;
                 }
                 default -> {
@@ -182,11 +186,10 @@ final class ResultMapping {
                 }
             }
         }
-        if (specimens.isEmpty()) {
-            SpecimenMapping.MappedSpecimen fromObr = SpecimenMapping.fromObr(obr, reportId, partner);
-            if (fromObr != null) {
-                specimens.add(fromObr);
-            }
+        SpecimenMapping.MappedSpecimen fromObr = SpecimenMapping.fromObr(obr, reportId, partner);
+        if (fromObr != null) {
+            specimens.add(0, fromObr);
+            specimenOf.replaceAll((observation, index) -> index + 1);
         }
         if (!narrative.isEmpty()) {
             report.addPresentedForm()
@@ -290,7 +293,9 @@ final class ResultMapping {
         for (int rep = 0; rep < obx.repetitions(8); rep++) {
             String flag = obx.get(8, rep, 1);
             if (flag != null) {
-                observation.addInterpretation(interpretation(flag));
+                CodeableConcept interpretation = interpretation(flag);
+                interpretation.getCodingFirstRep().setVersion(obx.get(8, rep, 7));
+                observation.addInterpretation(interpretation);
             }
         }
         DateTimeType effective = Datatypes.dateTime(obx, 14, partner.timeZone());
@@ -511,6 +516,14 @@ final class ResultMapping {
     /** The v3 ObservationInterpretation displays of the flags labs send most. */
     private static final Map<String, String> INTERPRETATION_DISPLAY = Map.ofEntries(
             Map.entry("N", "Normal"),
+            Map.entry("B", "Better"),
+            Map.entry("W", "Worse"),
+            Map.entry("U", "Significant change up"),
+            Map.entry("D", "Significant change down"),
+            Map.entry("IND", "Indeterminate"),
+            Map.entry("E", "Equivocal"),
+            Map.entry("NR", "Non-reactive"),
+            Map.entry("RR", "Reactive"),
             Map.entry("A", "Abnormal"),
             Map.entry("AA", "Critical abnormal"),
             Map.entry("H", "High"),

@@ -18,10 +18,10 @@ import org.hl7.fhir.r4.model.Specimen;
  * collection method (table 0488), SPM-8 body site, SPM-12 quantity, SPM-14 note, SPM-17 collected (a
  * period when SPM-17.2 is valued), SPM-18 receivedTime, SPM-20 status ({@code
  * codesystems/YesNoIndicator[AvailabilityStatus]}), SPM-24 condition (table 0493), SPM-27 container type,
- * SPM-30 accessionIdentifier, SPM-31 identifier. The order's OBR gives what an SPM has no field for, after
- * {@code segments/OBR[Specimen]}: OBR-10 collector, OBR-9 quantity, OBR-14 receivedTime; an order without
- * an SPM whose OBR describes its specimen (OBR-9, 10, 14 or 15) gets one Specimen from the OBR alone,
- * identified by the order's numbers.
+ * SPM-30 accessionIdentifier, SPM-31 identifier. An OBR that describes its specimen (OBR-9, 10, 14 or 15)
+ * gives one more, after {@code segments/OBR[Specimen]} (both are in {@code messages/ORU_R01}): OBR-2/3
+ * identifiers, OBR-7/8 collected, OBR-9 quantity, OBR-10 collector, OBR-14 receivedTime, OBR-15 type,
+ * identified by the order's number.
  */
 final class SpecimenMapping {
 
@@ -32,8 +32,7 @@ final class SpecimenMapping {
     /**
      * @param orderId the report's identifier, which identifies a specimen that has no SPM-2 of its own
      */
-    static MappedSpecimen fromSpm(
-            Fields spm, Fields obr, Identifier orderId, PartnerProperties partner, List<String> unmapped)
+    static MappedSpecimen fromSpm(Fields spm, Identifier orderId, PartnerProperties partner, List<String> unmapped)
             throws MappingException {
         Specimen specimen = new Specimen();
         String placer = spm.get(2, 0, 1, 1);
@@ -68,9 +67,9 @@ final class SpecimenMapping {
                         new Reference().setType("Specimen").setIdentifier(new Identifier().setValue(parent)));
             }
         }
-        specimen.setType(Datatypes.codeableConcept(spm, 4, 0));
+        specimen.setType(Datatypes.codeableConcept(spm, 4, 0, "0487"));
         for (int rep = 0; rep < spm.repetitions(6); rep++) {
-            CodeableConcept additive = Datatypes.codeableConcept(spm, 6, rep);
+            CodeableConcept additive = Datatypes.codeableConcept(spm, 6, rep, "0371");
             if (additive != null) {
                 specimen.addContainer().setAdditive(additive);
             }
@@ -108,9 +107,6 @@ final class SpecimenMapping {
         if (spm.get(14) != null) {
             specimen.addNote().setText(spm.get(14));
         }
-        if (obr != null) {
-            fromObr(obr, specimen, partner);
-        }
         if (!collection.hasMethod()
                 && !collection.hasBodySite()
                 && !collection.hasQuantity()
@@ -128,7 +124,7 @@ final class SpecimenMapping {
 
     /** The order's Specimen from its OBR alone, or null when the OBR says nothing about its specimen. */
     static MappedSpecimen fromObr(Fields obr, Identifier orderId, PartnerProperties partner) throws MappingException {
-        if (!obr.present(9) && !obr.present(10) && !obr.present(14) && !obr.present(15)) {
+        if (!obr.present(9) && !obr.present(10) && !obr.present(14) && !obr.present(15) && !obr.present(39)) {
             return null;
         }
         Specimen specimen = new Specimen();
@@ -151,24 +147,24 @@ final class SpecimenMapping {
             specimen.getCollection().setCollected(start);
         }
         // OBR-15 (specimen source, a CM of v2.3-2.6): its first component is the specimen's type.
-        specimen.setType(Datatypes.codeableConcept(obr, 15, 0));
-        fromObr(obr, specimen, partner);
-        return new MappedSpecimen(specimen, matchOn);
-    }
-
-    /** OBR-10 collector, OBR-9 quantity, OBR-14 receivedTime, where the specimen has none of its own. */
-    private static void fromObr(Fields obr, Specimen specimen, PartnerProperties partner) throws MappingException {
-        Reference collector = Datatypes.practitioner(obr, 10, 0);
-        if (collector != null && !specimen.getCollection().hasCollector()) {
-            specimen.getCollection().setCollector(collector);
-        }
-        if (!specimen.getCollection().hasQuantity()) {
-            specimen.getCollection().setQuantity(quantity(obr, 9));
-        }
+        specimen.setType(Datatypes.codeableConcept(obr, 15, 0, "0487"));
+        specimen.getCollection().setCollector(Datatypes.practitioner(obr, 10, 0));
+        specimen.getCollection().setQuantity(quantity(obr, 9));
         DateTimeType received = Datatypes.dateTime(obr, 14, partner.timeZone());
-        if (received != null && !specimen.hasReceivedTime()) {
+        if (received != null) {
             specimen.setReceivedTimeElement(received);
         }
+        for (int rep = 0; rep < obr.repetitions(39); rep++) {
+            CodeableConcept comment = Datatypes.codeableConcept(obr, 39, rep);
+            if (comment != null) {
+                specimen.addNote()
+                        .setText(
+                                comment.hasText()
+                                        ? comment.getText()
+                                        : comment.getCodingFirstRep().getDisplay());
+            }
+        }
+        return new MappedSpecimen(specimen, matchOn);
     }
 
     /** CQ[Quantity]: the amount (CQ-1) and its unit (CQ-2, a CWE). */
