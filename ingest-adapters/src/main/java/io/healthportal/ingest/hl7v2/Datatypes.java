@@ -310,6 +310,30 @@ final class Datatypes {
     }
 
     /**
+     * A CWE held in the subcomponents of one component (OBR-15's SPS, say): code, text and coding system,
+     * their alternates, the original text; null when empty.
+     */
+    static CodeableConcept codeableConceptIn(Fields f, int field, int component) {
+        CodeableConcept concept = new CodeableConcept();
+        addCoding(
+                concept,
+                f.get(field, 0, component, 1),
+                f.get(field, 0, component, 2),
+                f.get(field, 0, component, 3),
+                f.get(field, 0, component, 7));
+        addCoding(
+                concept,
+                f.get(field, 0, component, 4),
+                f.get(field, 0, component, 5),
+                f.get(field, 0, component, 6),
+                f.get(field, 0, component, 8));
+        if (f.get(field, 0, component, 9) != null) {
+            concept.setText(f.get(field, 0, component, 9));
+        }
+        return concept.hasCoding() || concept.hasText() ? concept : null;
+    }
+
+    /**
      * A language (PID-15 and the like: table 0296, ISO 639) as a CodeableConcept of BCP 47 codings, which
      * FHIR requires of a language; a code that is no ISO 639 language is left out, its text kept. Null when
      * nothing is left.

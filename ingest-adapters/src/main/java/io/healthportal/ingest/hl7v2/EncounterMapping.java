@@ -202,23 +202,22 @@ final class EncounterMapping {
     }
 
     /**
-     * PV1-7 attending (ATND, display attender), PV1-8 referring (REF), PV1-9 consulting (CON), PV1-17
-     * admitting (ADM), PV1-52 other healthcare provider (PART) and PV2-13 referral source (REF) doctors, typed
-     * as the IG's rows type them (a coding and, but for the attending doctor, a text).
+     * PV1-7 attending (ATND), PV1-8 referring (REF), PV1-9 consulting (CON), PV1-17 admitting (ADM), PV1-52
+     * other healthcare provider (PART) and PV2-13 referral source (REF) doctors, typed as the IG's rows type
+     * them: the v3 ParticipationType coding, and its display (attender, referrer, ...) as the text.
      */
     private static void participants(Fields pv1, Fields pv2, Encounter encounter) {
-        participants(pv1, 7, "ATND", "attender", null, encounter);
-        participants(pv1, 8, "REF", null, "referrer", encounter);
-        participants(pv1, 9, "CON", null, "consultant", encounter);
-        participants(pv1, 17, "ADM", null, "admitter", encounter);
-        participants(pv1, 52, "PART", null, "Participation", encounter);
+        participants(pv1, 7, "ATND", "attender", encounter);
+        participants(pv1, 8, "REF", "referrer", encounter);
+        participants(pv1, 9, "CON", "consultant", encounter);
+        participants(pv1, 17, "ADM", "admitter", encounter);
+        participants(pv1, 52, "PART", "Participation", encounter);
         if (pv2 != null) {
-            participants(pv2, 13, "REF", null, "referrer", encounter);
+            participants(pv2, 13, "REF", "referrer", encounter);
         }
     }
 
-    private static void participants(
-            Fields segment, int field, String code, String display, String text, Encounter encounter) {
+    private static void participants(Fields segment, int field, String code, String display, Encounter encounter) {
         for (int rep = 0; rep < segment.repetitions(field); rep++) {
             Reference doctor = Datatypes.practitioner(segment, field, rep);
             if (doctor != null) {
@@ -227,7 +226,7 @@ final class EncounterMapping {
                         .setIndividual(doctor)
                         .addType(new CodeableConcept()
                                 .addCoding(new Coding(PARTICIPATION_TYPE, code, display))
-                                .setText(text));
+                                .setText(display));
             }
         }
     }

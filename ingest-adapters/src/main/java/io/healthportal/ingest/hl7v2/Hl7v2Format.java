@@ -341,12 +341,20 @@ public final class Hl7v2Format implements FormatMapper {
             throws MappingException {
         ResultMapping.MappedReport mapped = ResultMapping.map(obr, orc, group, partner, unmapped);
         Reference subject = new Reference(patientUrl);
+        mapped.order().order().setSubject(subject.copy());
+        if (encounterUrl != null) {
+            mapped.order().order().setEncounter(new Reference(encounterUrl));
+        }
+        String orderUrl = transaction.conditionalCreate(
+                mapped.order().order(), mapped.order().matchOn());
+        mapped.report().addBasedOn(new Reference(orderUrl));
         List<String> specimenUrls = new ArrayList<>();
         for (SpecimenMapping.MappedSpecimen specimen : mapped.specimens()) {
             specimen.specimen().setSubject(subject.copy());
             String url = transaction.conditionalUpdate(specimen.specimen(), specimen.matchOn());
             specimenUrls.add(url);
             mapped.report().addSpecimen(new Reference(url));
+            mapped.order().order().addSpecimen(new Reference(url));
         }
         for (ResultMapping.MappedObservation observation : mapped.observations()) {
             observation.observation().setSubject(subject.copy());

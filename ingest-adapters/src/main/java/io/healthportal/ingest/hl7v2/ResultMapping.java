@@ -56,6 +56,7 @@ final class ResultMapping {
     record MappedReport(
             DiagnosticReport report,
             Identifier matchOn,
+            OrderMapping.MappedOrder order,
             List<MappedObservation> observations,
             List<SpecimenMapping.MappedSpecimen> specimens,
             Map<MappedObservation, Integer> specimenOf) {}
@@ -136,7 +137,8 @@ final class ResultMapping {
                 }
             }
         }
-        for (int field : new int[] {13, 16, 31, 33}) {
+        OrderMapping.MappedOrder order = OrderMapping.map(obr, orc, reportId, partner, unmapped);
+        for (int field : new int[] {13, 33}) {
             if (obr.present(field)) {
                 unmapped.add("OBR-" + field);
             }
@@ -174,7 +176,7 @@ final class ResultMapping {
                     if (last != null) {
                         addNote(segment, last.observation(), partner);
                     } else {
-                        unmapped.add("NTE of an order (its ServiceRequest is not written)");
+                        addNote(segment, order.order(), partner);
                     }
                 }
                 case "SPM" -> {
@@ -196,11 +198,15 @@ final class ResultMapping {
                     .setContentType("text/plain; charset=utf-8")
                     .setData(String.join("\n", narrative).getBytes(StandardCharsets.UTF_8));
         }
-        return new MappedReport(report, reportId, observations, specimens, specimenOf);
+        return new MappedReport(report, reportId, order, observations, specimens, specimenOf);
     }
 
-    /** An NTE as a note of an observation ({@code segments/NTE[Observation]}): NTE-3 text, NTE-5 author, NTE-6 time. */
-    static void addNote(Fields nte, Observation observation, PartnerProperties partner) throws MappingException {
+    /**
+     * An NTE as a note ({@code segments/NTE[Observation]}, and the same for the order's notes): NTE-3 text,
+     * NTE-5 author, NTE-6 time.
+     */
+    static void addNote(Fields nte, org.hl7.fhir.r4.model.DomainResource resource, PartnerProperties partner)
+            throws MappingException {
         List<String> lines = new ArrayList<>();
         for (int rep = 0; rep < nte.repetitions(3); rep++) {
             lines.add(nte.get(3, rep, 1) == null ? "" : nte.get(3, rep, 1));
@@ -209,7 +215,12 @@ final class ResultMapping {
         if (text.isEmpty()) {
             return;
         }
-        var note = observation.addNote().setText(text);
+        var note = new org.hl7.fhir.r4.model.Annotation().setText(text);
+        if (resource instanceof Observation observation) {
+            observation.addNote(note);
+        } else if (resource instanceof org.hl7.fhir.r4.model.ServiceRequest order) {
+            order.addNote(note);
+        }
         Reference author = Datatypes.practitioner(nte, 5, 0);
         if (author != null) {
             note.setAuthor(author);

@@ -18,9 +18,10 @@ import org.hl7.fhir.r4.model.Specimen;
  * collection method (table 0488), SPM-8 body site, SPM-12 quantity, SPM-14 note, SPM-17 collected (a
  * period when SPM-17.2 is valued), SPM-18 receivedTime, SPM-20 status ({@code
  * codesystems/YesNoIndicator[AvailabilityStatus]}), SPM-24 condition (table 0493), SPM-27 container type,
- * SPM-30 accessionIdentifier, SPM-31 identifier. An OBR that describes its specimen (OBR-9, 10, 14 or 15)
+ * SPM-30 accessionIdentifier, SPM-31 and SPM-32 (shipment, type SHIP) identifiers. An OBR that describes its specimen (OBR-9, 10, 14 or 15)
  * gives one more, after {@code segments/OBR[Specimen]} (both are in {@code messages/ORU_R01}): OBR-2/3
  * identifiers, OBR-7/8 collected, OBR-9 quantity, OBR-10 collector, OBR-14 receivedTime, OBR-15 type,
+ * additive, method and body site, OBR-39 notes,
  * identified by the order's number.
  */
 final class SpecimenMapping {
@@ -53,6 +54,9 @@ final class SpecimenMapping {
                                         ? "specimen/" + placer
                                         : orderId.getValue() + "/specimen/" + (spm.get(1) == null ? "1" : spm.get(1)));
         specimen.getIdentifier().add(0, matchOn);
+        if (spm.get(32, 1) != null) {
+            specimen.addIdentifier(new Identifier().setValue(spm.get(32, 1)).setType(Datatypes.identifierType("SHIP")));
+        }
         for (int rep = 0; rep < spm.repetitions(31); rep++) {
             Identifier other = Datatypes.identifier(spm, 31, rep);
             if (other != null) {
@@ -114,7 +118,7 @@ final class SpecimenMapping {
                 && !collection.hasCollector()) {
             specimen.setCollection(null);
         }
-        for (int field : new int[] {5, 9, 10, 11, 13, 15, 16, 19, 21, 22, 23, 25, 26, 28, 29, 32}) {
+        for (int field : new int[] {5, 9, 10, 11, 13, 15, 16, 19, 21, 22, 23, 25, 26, 28, 29}) {
             if (spm.present(field)) {
                 unmapped.add("SPM-" + field);
             }
@@ -146,8 +150,17 @@ final class SpecimenMapping {
         } else if (start != null) {
             specimen.getCollection().setCollected(start);
         }
-        // OBR-15 (specimen source, a CM of v2.3-2.6): its first component is the specimen's type.
-        specimen.setType(Datatypes.codeableConcept(obr, 15, 0, "0487"));
+        // OBR-15 (specimen source, SPS until v2.6): the source (15.1) is the type, then the additive (15.2),
+        // the collection method (15.3, text) and the body site (15.4), each a CWE in subcomponents.
+        specimen.setType(Datatypes.codeableConceptIn(obr, 15, 1));
+        CodeableConcept additive = Datatypes.codeableConceptIn(obr, 15, 2);
+        if (additive != null) {
+            specimen.addContainer().setAdditive(additive);
+        }
+        if (obr.get(15, 0, 3) != null) {
+            specimen.getCollection().setMethod(new CodeableConcept().setText(obr.get(15, 0, 3)));
+        }
+        specimen.getCollection().setBodySite(Datatypes.codeableConceptIn(obr, 15, 4));
         specimen.getCollection().setCollector(Datatypes.practitioner(obr, 10, 0));
         specimen.getCollection().setQuantity(quantity(obr, 9));
         DateTimeType received = Datatypes.dateTime(obr, 14, partner.timeZone());
