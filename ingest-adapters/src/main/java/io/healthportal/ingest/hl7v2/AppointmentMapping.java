@@ -174,8 +174,7 @@ final class AppointmentMapping {
             Identifier identifier = new Identifier()
                     .setSystem(partner.identifierSystems().order())
                     .setValue(value)
-                    .setType(new CodeableConcept()
-                            .addCoding(PatientMapping.identifierType(field[1] == 0 ? "FILL" : "PLAC")));
+                    .setType(Datatypes.identifierType(field[1] == 0 ? "FILL" : "PLAC"));
             appointment.addIdentifier(identifier);
             if (identity == null) {
                 identity = identifier;

@@ -100,11 +100,18 @@ final class Fields {
         }
     }
 
-    /** True when the field holds anything at all in any repetition (the HL7 null included). */
+    /**
+     * True when the field holds anything in any repetition, in any component (the HL7 null included): an
+     * XCN sent without its id ({@code ^SMITH^JO}) is present.
+     */
     boolean present(int field) {
         for (int rep = 0; rep < repetitions(field); rep++) {
-            if (get(field, rep, 1) != null) {
-                return true;
+            try {
+                if (!segment.getField(field, rep).isEmpty()) {
+                    return true;
+                }
+            } catch (HL7Exception e) {
+                return false;
             }
         }
         return false;

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +51,13 @@ public final class Hl7v2Format implements FormatMapper {
      * unmapped by name.
      */
     private static final Map<String, Set<String>> MAPPED_SEGMENTS = Map.of(
-            "ADT", Set.of("MSH", "EVN", "PID", "NK1", "PV1"),
+            "ADT", Set.of("MSH", "EVN", "PID", "PD1", "NK1", "PV1", "PV2", "OBX", "NTE", "AL1", "DG1", "PR1"),
             "ADT^A40", Set.of("MSH", "EVN", "PID", "MRG"),
-            "ORU", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "OBR", "OBX"),
-            "VXU", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXA", "RXR", "OBX"),
-            "RDE", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXE", "RXR"),
-            "RDS", Set.of("MSH", "EVN", "PID", "NK1", "ORC", "RXD", "RXR"),
-            "SIU", Set.of("MSH", "EVN", "PID", "NK1", "SCH", "TQ1", "AIS", "AIP", "AIL"));
+            "ORU", Set.of("MSH", "EVN", "PID", "PD1", "NK1", "PV1", "PV2", "ORC", "OBR", "OBX", "NTE", "SPM"),
+            "VXU", Set.of("MSH", "EVN", "PID", "PD1", "NK1", "PV1", "PV2", "ORC", "RXA", "RXR", "OBX", "NTE"),
+            "RDE", Set.of("MSH", "EVN", "PID", "PD1", "NK1", "ORC", "RXE", "RXR"),
+            "RDS", Set.of("MSH", "EVN", "PID", "PD1", "NK1", "ORC", "RXD", "RXR"),
+            "SIU", Set.of("MSH", "EVN", "PID", "PD1", "NK1", "SCH", "TQ1", "AIS", "AIP", "AIL"));
 
     private final PipeParser parser;
 
@@ -169,18 +170,103 @@ public final class Hl7v2Format implements FormatMapper {
             FhirTransaction transaction,
             List<String> unmapped)
             throws MappingException {
-        Fields pid = required(segments, "PID");
-        PatientMapping.MappedPatient patient = PatientMapping.map(pid, partner, unmapped);
-        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
+        PatientMapping.MappedPatient patient = patient(segments, partner, unmapped);
         String patientUrl = transaction.conditionalUpdate(patient.patient(), patient.matchOn());
-        Segment pv1 = first(segments, "PV1");
-        if (pv1 != null) {
-            Segment evn = first(segments, "EVN");
-            EncounterMapping.MappedEncounter encounter = EncounterMapping.map(
-                    new Fields(pv1), evn == null ? null : new Fields(evn), trigger, partner, unmapped);
+        EncounterMapping.MappedEncounter encounter = encounter(segments, trigger, partner, patientUrl, unmapped);
+        String encounterUrl = null;
+        if (encounter != null) {
+            encounterUrl = transaction.conditionalUpdate(encounter.encounter(), encounter.matchOn());
+        }
+        patientObservations(segments, null, patientUrl, encounterUrl, partner, transaction, unmapped);
+        RecordIdentity allergies = new RecordIdentity(partner, "allergy-intolerance", patientUrl);
+        for (Fields al1 : all(segments, "AL1")) {
+            AllergyMapping.MappedAllergy allergy = AllergyMapping.map(al1, allergies, patientUrl, unmapped);
+            transaction.conditionalUpdate(allergy.allergy(), allergy.matchOn());
+        }
+        RecordIdentity diagnoses = new RecordIdentity(partner, "condition", patientUrl);
+        for (Fields dg1 : all(segments, "DG1")) {
+            ConditionMapping.MappedCondition condition =
+                    ConditionMapping.map(dg1, diagnoses, patientUrl, encounterUrl, partner, unmapped);
+            String conditionUrl = transaction.conditionalUpdate(condition.condition(), condition.matchOn());
             if (encounter != null) {
-                encounter.encounter().setSubject(new Reference(patientUrl));
-                transaction.conditionalUpdate(encounter.encounter(), encounter.matchOn());
+                ConditionMapping.addDiagnosis(encounter.encounter(), dg1, conditionUrl);
+            }
+        }
+        RecordIdentity procedures = new RecordIdentity(partner, "procedure", patientUrl);
+        for (Fields pr1 : all(segments, "PR1")) {
+            ProcedureMapping.MappedProcedure procedure =
+                    ProcedureMapping.map(pr1, procedures, patientUrl, encounterUrl, partner, unmapped);
+            transaction.conditionalUpdate(procedure.procedure(), procedure.matchOn());
+        }
+    }
+
+    /**
+     * The Encounter of the message's PV1 (with its PV2), for the patient, or null when the message has no PV1
+     * or the PV1 no visit number.
+     */
+    static EncounterMapping.MappedEncounter encounter(
+            List<Segment> segments, String trigger, PartnerProperties partner, String patientUrl, List<String> unmapped)
+            throws MappingException {
+        Segment pv1 = first(segments, "PV1");
+        if (pv1 == null) {
+            return null;
+        }
+        Segment pv2 = first(segments, "PV2");
+        Segment evn = first(segments, "EVN");
+        EncounterMapping.MappedEncounter encounter = EncounterMapping.map(
+                new Fields(pv1),
+                pv2 == null ? null : new Fields(pv2),
+                evn == null ? null : new Fields(evn),
+                trigger,
+                partner,
+                unmapped);
+        if (encounter != null) {
+            encounter.encounter().setSubject(new Reference(patientUrl));
+        }
+        return encounter;
+    }
+
+    /**
+     * The OBX of a message that belong to no order (an ADT's; an ORU's or VXU's patient observations, before
+     * its first order), each an Observation of the patient identified by {@link
+     * ResultMapping#patientObservationId}, with the NTE that follow it as its notes ({@code messages/ADT_A01}
+     * OBSERVATION, {@code messages/ORU_R01} PATIENT_OBSERVATION, {@code messages/VXU_V04} PERSON_OBSERVATION).
+     *
+     * @param before the name of the segment that starts the orders, or null for the whole message
+     * @param encounterUrl the visit's Encounter, or null
+     */
+    static void patientObservations(
+            List<Segment> segments,
+            String before,
+            String patientUrl,
+            String encounterUrl,
+            PartnerProperties partner,
+            FhirTransaction transaction,
+            List<String> unmapped)
+            throws MappingException {
+        RecordIdentity identity = new RecordIdentity(partner, "observation", patientUrl);
+        Observation last = null;
+        for (Segment segment : segments) {
+            String name = segment.getName();
+            if (name.equals(before)) {
+                break;
+            }
+            if (name.equals("OBX")) {
+                Fields obx = new Fields(segment);
+                ResultMapping.MappedObservation observation = ResultMapping.observation(
+                        obx, ResultMapping.patientObservationId(obx, identity), null, null, partner, unmapped);
+                last = observation.observation();
+                last.setSubject(new Reference(patientUrl));
+                if (encounterUrl != null) {
+                    last.setEncounter(new Reference(encounterUrl));
+                }
+                transaction.conditionalUpdate(last, observation.matchOn());
+            } else if (name.equals("NTE") && last != null) {
+                ResultMapping.addNote(new Fields(segment), last, partner);
+            } else if (name.equals("NTE")) {
+                unmapped.add("NTE outside an observation");
+            } else {
+                last = null;
             }
         }
     }
@@ -190,45 +276,52 @@ public final class Hl7v2Format implements FormatMapper {
             throws MappingException {
         // A lab's PID does not overwrite demographics a clinic sent: create the patient only if unknown.
         String patientUrl = referencedPatient(segments, partner, transaction, unmapped);
+        String encounterUrl = referencedEncounter(segments, partner, patientUrl, transaction, unmapped);
+        Segment firstOrder = segments.stream()
+                .filter(s -> s.getName().equals("ORC") || s.getName().equals("OBR"))
+                .findFirst()
+                .orElse(null);
+        patientObservations(
+                segments,
+                firstOrder == null ? null : firstOrder.getName(),
+                patientUrl,
+                encounterUrl,
+                partner,
+                transaction,
+                unmapped);
         Fields orc = null;
         Fields obr = null;
-        List<Fields> obxs = new ArrayList<>();
+        List<Fields> group = new ArrayList<>();
         int reports = 0;
         for (Segment segment : segments) {
             switch (segment.getName()) {
                 case "ORC" -> {
                     if (obr != null) {
-                        addReport(obr, orc, obxs, partner, transaction, patientUrl, unmapped);
+                        addReport(obr, orc, group, partner, transaction, patientUrl, encounterUrl, unmapped);
                         reports++;
                         obr = null;
-                        obxs = new ArrayList<>();
+                        group = new ArrayList<>();
                     }
                     orc = new Fields(segment);
                 }
                 case "OBR" -> {
                     if (obr != null) {
-                        addReport(obr, orc, obxs, partner, transaction, patientUrl, unmapped);
+                        addReport(obr, orc, group, partner, transaction, patientUrl, encounterUrl, unmapped);
                         reports++;
                         orc = null;
-                        obxs = new ArrayList<>();
+                        group = new ArrayList<>();
                     }
                     obr = new Fields(segment);
                 }
-                case "OBX" -> {
-                    if (obr == null) {
-                        // A patient-level observation (ORU_R01's PATIENT OBX): no order gives it an identity.
-                        unmapped.add("OBX outside an order (before any OBR)");
-                    } else {
-                        obxs.add(new Fields(segment));
-                    }
-                }
                 default -> {
-                    // other segments were listed as unmapped above
+                    if (obr != null) {
+                        group.add(new Fields(segment));
+                    }
                 }
             }
         }
         if (obr != null) {
-            addReport(obr, orc, obxs, partner, transaction, patientUrl, unmapped);
+            addReport(obr, orc, group, partner, transaction, patientUrl, encounterUrl, unmapped);
             reports++;
         }
         if (reports == 0) {
@@ -239,20 +332,46 @@ public final class Hl7v2Format implements FormatMapper {
     private static void addReport(
             Fields obr,
             Fields orc,
-            List<Fields> obxs,
+            List<Fields> group,
             PartnerProperties partner,
             FhirTransaction transaction,
             String patientUrl,
+            String encounterUrl,
             List<String> unmapped)
             throws MappingException {
-        ResultMapping.MappedReport mapped = ResultMapping.map(obr, orc, obxs, partner, unmapped);
+        ResultMapping.MappedReport mapped = ResultMapping.map(obr, orc, group, partner, unmapped);
         Reference subject = new Reference(patientUrl);
+        mapped.order().order().setSubject(subject.copy());
+        if (encounterUrl != null) {
+            mapped.order().order().setEncounter(new Reference(encounterUrl));
+        }
+        String orderUrl = transaction.conditionalCreate(
+                mapped.order().order(), mapped.order().matchOn());
+        mapped.report().addBasedOn(new Reference(orderUrl));
+        List<String> specimenUrls = new ArrayList<>();
+        for (SpecimenMapping.MappedSpecimen specimen : mapped.specimens()) {
+            specimen.specimen().setSubject(subject.copy());
+            String url = transaction.conditionalUpdate(specimen.specimen(), specimen.matchOn());
+            specimenUrls.add(url);
+            mapped.report().addSpecimen(new Reference(url));
+            mapped.order().order().addSpecimen(new Reference(url));
+        }
         for (ResultMapping.MappedObservation observation : mapped.observations()) {
             observation.observation().setSubject(subject.copy());
+            if (encounterUrl != null) {
+                observation.observation().setEncounter(new Reference(encounterUrl));
+            }
+            Integer specimen = mapped.specimenOf().get(observation);
+            if (specimen != null) {
+                observation.observation().setSpecimen(new Reference(specimenUrls.get(specimen)));
+            }
             String url = transaction.conditionalUpdate(observation.observation(), observation.matchOn());
             mapped.report().addResult(new Reference(url));
         }
         mapped.report().setSubject(subject.copy());
+        if (encounterUrl != null) {
+            mapped.report().setEncounter(new Reference(encounterUrl));
+        }
         transaction.conditionalUpdate(mapped.report(), mapped.matchOn());
     }
 
@@ -294,9 +413,42 @@ public final class Hl7v2Format implements FormatMapper {
     static String referencedPatient(
             List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
             throws MappingException {
-        PatientMapping.MappedPatient patient = PatientMapping.map(required(segments, "PID"), partner, unmapped);
-        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
+        PatientMapping.MappedPatient patient = patient(segments, partner, unmapped);
         return transaction.conditionalCreate(patient.patient(), patient.matchOn());
+    }
+
+    /**
+     * The visit of a message that does not own it (results, immunizations): a conditional create of the
+     * Encounter of its PV1, as for the Patient. Returns the entry's fullUrl, or null when there is none.
+     */
+    static String referencedEncounter(
+            List<Segment> segments,
+            PartnerProperties partner,
+            String patientUrl,
+            FhirTransaction transaction,
+            List<String> unmapped)
+            throws MappingException {
+        EncounterMapping.MappedEncounter encounter = encounter(segments, null, partner, patientUrl, unmapped);
+        return encounter == null ? null : transaction.conditionalCreate(encounter.encounter(), encounter.matchOn());
+    }
+
+    /**
+     * The message's patient: PID, with PD1 (additional demographics), the NK1 contacts and PV1-16 (VIP
+     * indicator) folded in.
+     */
+    private static PatientMapping.MappedPatient patient(
+            List<Segment> segments, PartnerProperties partner, List<String> unmapped) throws MappingException {
+        PatientMapping.MappedPatient patient = PatientMapping.map(required(segments, "PID"), partner, unmapped);
+        Segment pd1 = first(segments, "PD1");
+        if (pd1 != null) {
+            PatientMapping.addAdditionalDemographics(patient.patient(), new Fields(pd1), unmapped);
+        }
+        PatientMapping.addContacts(patient.patient(), all(segments, "NK1"), unmapped);
+        Segment pv1 = first(segments, "PV1");
+        if (pv1 != null) {
+            PatientMapping.addImportance(patient.patient(), new Fields(pv1));
+        }
+        return patient;
     }
 
     /**

@@ -8,11 +8,13 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Immunization;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.SimpleQuantity;
 
@@ -20,8 +22,8 @@ import org.hl7.fhir.r4.model.SimpleQuantity;
  * VXU^V04 as Immunization, one per ORDER (ORC, RXA, RXR), after the IG's {@code messages/VXU_V04} and
  * {@code segments/RXA[Immunization]} rows: RXA-3 occurrenceDateTime, RXA-5 vaccineCode, RXA-6/7
  * doseQuantity, RXA-10 performer (function AP), RXA-15 lotNumber, RXA-16 expirationDate, RXA-17
- * manufacturer, RXA-18 statusReason, RXA-19 reasonCode, RXA-20/21 status, RXA-22 recorded; RXR-1 route and
- * RXR-2 site; ORC-12 (ordering provider) performer with function OP.
+ * manufacturer, RXA-18 statusReason, RXA-19 reasonCode, RXA-20/21 status, RXA-22 recorded, RXA-27/28
+ * location; RXR-1 route and RXR-2 site; ORC-12 (ordering provider) performer with function OP.
  */
 final class ImmunizationMapping {
 
@@ -36,15 +38,9 @@ final class ImmunizationMapping {
             List<Segment> segments, PartnerProperties partner, FhirTransaction transaction, List<String> unmapped)
             throws MappingException {
         String patientUrl = Hl7v2Format.referencedPatient(segments, partner, transaction, unmapped);
+        String encounterUrl = Hl7v2Format.referencedEncounter(segments, partner, patientUrl, transaction, unmapped);
+        Hl7v2Format.patientObservations(segments, "ORC", patientUrl, encounterUrl, partner, transaction, unmapped);
         Map<String, Integer> seen = new HashMap<>();
-        for (Segment segment : segments) {
-            if (segment.getName().equals("ORC")) {
-                break;
-            }
-            if (segment.getName().equals("OBX")) {
-                unmapped.add("OBX outside an order (patient observations)");
-            }
-        }
         int written = 0;
         for (List<Fields> order : Hl7v2Format.runs(segments, "ORC")) {
             Fields orc = order.get(0);
@@ -67,28 +63,39 @@ final class ImmunizationMapping {
                 immunization.addIdentifier(new Identifier()
                         .setSystem(partner.identifierSystems().order())
                         .setValue(orc.get(2, 1))
-                        .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
+                        .setType(Datatypes.identifierType("PLAC")));
             }
             immunization.setPatient(new Reference(patientUrl));
+            if (encounterUrl != null) {
+                immunization.setEncounter(new Reference(encounterUrl));
+            }
             String immunizationUrl = transaction.conditionalUpdate(immunization, identity);
             written++;
             // The order's OBX (funding eligibility, vaccine information statements) as Observations that
             // are part of the immunization (the IG's VXU_V04 ORDER.OBSERVATION rows).
             Map<String, Integer> seenCodes = new HashMap<>();
+            org.hl7.fhir.r4.model.Observation last = null;
             for (Fields segment : order) {
                 if (segment.name().equals("OBX")) {
                     ResultMapping.MappedObservation observation = ResultMapping.observation(
                             segment,
-                            identity.getValue(),
+                            ResultMapping.orderObservationId(segment, identity.getValue(), seenCodes, partner),
                             immunization.getOccurrenceDateTimeType(),
-                            seenCodes,
                             null,
                             partner,
                             unmapped);
                     eligibilityAndFunding(segment, immunization);
-                    observation.observation().setSubject(new Reference(patientUrl));
-                    observation.observation().addPartOf(new Reference(immunizationUrl));
-                    transaction.conditionalUpdate(observation.observation(), observation.matchOn());
+                    last = observation.observation();
+                    last.setSubject(new Reference(patientUrl));
+                    last.addPartOf(new Reference(immunizationUrl));
+                    if (encounterUrl != null) {
+                        last.setEncounter(new Reference(encounterUrl));
+                    }
+                    transaction.conditionalUpdate(last, observation.matchOn());
+                } else if (segment.name().equals("NTE") && last != null) {
+                    ResultMapping.addNote(segment, last, partner);
+                } else if (segment.name().equals("NTE")) {
+                    unmapped.add("NTE outside an observation");
                 }
             }
         }
@@ -120,7 +127,7 @@ final class ImmunizationMapping {
                 .setSystem(partner.identifierSystems().order())
                 .setValue(ordinal > 1 ? value + "#" + ordinal : value);
         if (type != null) {
-            identifier.setType(new CodeableConcept().addCoding(PatientMapping.identifierType(type)));
+            identifier.setType(Datatypes.identifierType(type));
         }
         return identifier;
     }
@@ -210,12 +217,32 @@ final class ImmunizationMapping {
             immunization.setRoute(Datatypes.codeableConcept(rxr, 1, 0));
             immunization.setSite(Datatypes.codeableConcept(rxr, 2, 0));
         }
-        for (int field : new int[] {4, 8, 11, 27, 28}) {
+        location(rxa, immunization);
+        for (int field : new int[] {4, 8, 11}) {
             if (rxa.present(field)) {
                 unmapped.add("RXA-" + field);
             }
         }
         return immunization;
+    }
+
+    /**
+     * RXA-27 (administered at, a PL) and RXA-28 (its address) as the location: a logical reference named
+     * by the place, or with an address a contained Location, since partners' places have no identity in
+     * the portal and the address has nowhere else to go.
+     */
+    private static void location(Fields rxa, Immunization immunization) throws MappingException {
+        Reference place = EncounterMapping.location(rxa, 27);
+        Address address = Datatypes.address(rxa, 28, 0);
+        if (address == null) {
+            immunization.setLocation(place);
+            return;
+        }
+        Location location = new Location().setAddress(address);
+        location.setId("administered-at");
+        location.setName(place == null ? null : place.getDisplay());
+        immunization.addContained(location);
+        immunization.setLocation(new Reference("#administered-at").setDisplay(location.getName()));
     }
 
     /**

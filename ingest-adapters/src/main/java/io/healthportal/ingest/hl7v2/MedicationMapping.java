@@ -107,8 +107,7 @@ final class MedicationMapping {
         return new Identifier()
                 .setSystem(partner.identifierSystems().order())
                 .setValue(ordinal > 1 ? value + "#" + ordinal : value)
-                .setType(new CodeableConcept()
-                        .addCoding(PatientMapping.identifierType(filler != null ? "FILL" : "PLAC")));
+                .setType(Datatypes.identifierType(filler != null ? "FILL" : "PLAC"));
     }
 
     private static MedicationRequest request(
@@ -120,7 +119,7 @@ final class MedicationMapping {
             request.addIdentifier(new Identifier()
                     .setSystem(partner.identifierSystems().order())
                     .setValue(orc.get(2, 1))
-                    .setType(new CodeableConcept().addCoding(PatientMapping.identifierType("PLAC"))));
+                    .setType(Datatypes.identifierType("PLAC")));
         }
         request.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
         request.setStatus(requestStatus(orc.get(1), orc.get(5)));

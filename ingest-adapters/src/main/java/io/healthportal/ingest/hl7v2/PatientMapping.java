@@ -6,17 +6,21 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * PID as Patient, after the v2-to-FHIR IG's {@code segments/PID[Patient]} rows for PID-3 (identifier),
@@ -29,9 +33,81 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class PatientMapping {
 
-    static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
     private static final String V3_MARITAL_STATUS = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus";
     private static final String V3_NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor";
+    private static final String V3_RELIGION = "http://terminology.hl7.org/CodeSystem/v3-ReligiousAffiliation";
+    private static final String EXTENSION = "http://hl7.org/fhir/StructureDefinition/";
+    static final String MOTHERS_MAIDEN_NAME = EXTENSION + "patient-mothersMaidenName";
+    static final String BIRTH_TIME = EXTENSION + "patient-birthTime";
+    static final String RELIGION = EXTENSION + "patient-religion";
+    static final String BIRTH_PLACE = EXTENSION + "patient-birthPlace";
+    static final String CITIZENSHIP = EXTENSION + "patient-citizenship";
+    static final String NATIONALITY = EXTENSION + "patient-nationality";
+    static final String ANIMAL = EXTENSION + "patient-animal";
+    static final String DISABILITY = EXTENSION + "patient-disability";
+    static final String CONGREGATION = EXTENSION + "patient-congregation";
+    static final String IMPORTANCE = EXTENSION + "patient-importance";
+
+    /** {@code codesystems/Religion}: the table 0006 codes the map gives a v3 ReligiousAffiliation code. */
+    private static final Map<String, Coding> RELIGIONS = religions(
+            "A:1007:Atheism",
+            "B:1009:Baptist",
+            "E:1069:Episcopalian",
+            "J:1026:Judaism",
+            "L:1028:Lutheran",
+            "M:1027:Latter Day Saints",
+            "N:1020:Hinduism",
+            "P:1077:Protestant",
+            "AGN:1004:Agnosticism",
+            "ATH:1007:Atheism",
+            "BAH:1008:Babi & Baha'I faiths",
+            "BRE:1062:Brethren",
+            "BMA:1029:Mahayana",
+            "BTH:1051:Theravada",
+            "CHR:1013:Christian (non-Catholic, non-specific)",
+            "ANG:1005:Anglican",
+            "AOG:1061:Assembly of God",
+            "BAP:1009:Baptist",
+            "CRR:1079:Reformed",
+            "CHS:1063:Christian Scientist",
+            "COC:1064:Church of Christ",
+            "COG:1065:Church of God",
+            "COL:1066:Congregational",
+            "EOT:1068:Eastern Orthodox",
+            "EPI:1069:Episcopalian",
+            "FRQ:1071:Friends",
+            "FUL:1072:Full Gospel",
+            "JWN:1025:Jehovah's Witnesses",
+            "MOM:1027:Latter Day Saints",
+            "LUT:1028:Lutheran",
+            "MET:1073:Methodist",
+            "NAZ:1075:Nazarene",
+            "ORT:1036:Orthodox",
+            "PEN:1038:Pentecostal",
+            "PRE:1076:Presbyterian",
+            "PRO:1077:Protestant",
+            "PRC:1078:Protestant, No Denomination",
+            "QUA:1071:Friends",
+            "REC:1079:Reformed",
+            "CAT:1041:Roman Catholic Church",
+            "SAA:1080:Salvation Army",
+            "SEV:1001:Adventist",
+            "UCC:1082:United Church of Christ",
+            "UNI:1052:Unitarian-Universalism",
+            "UNU:1081:Unitarian Universalist",
+            "CNF:1014:Confucianism",
+            "DOC:1067:Disciples of Christ",
+            "HSH:1020:Hinduism",
+            "HVA:1020:Hinduism",
+            "HOT:1020:Hinduism",
+            "JAI:1024:Jainism",
+            "MOS:1023:Islam",
+            "MSH:1045:Shiite (Islam)",
+            "MSU:1049:Sunni (Islam)",
+            "NAM:1074:Native American",
+            "SHN:1046:Shinto",
+            "SIK:1047:Sikism",
+            "SPI:1048:Spiritualism");
 
     /**
      * {@code codesystems/MaritalStatus}: table 0002 to v3 MaritalStatus (or NullFlavor). C (common law) is
@@ -64,20 +140,66 @@ final class PatientMapping {
         PatientIdentity identity = identity(pid, 3, partner, unmapped);
         identity.identifiers().forEach(patient::addIdentifier);
         Identifier matchOn = identity.matchOn();
-        for (int rep = 0; rep < pid.repetitions(5); rep++) {
-            var name = Datatypes.humanName(pid, 5, rep);
-            if (name != null) {
-                patient.addName(name);
+        // PID-2 (patient id) and PID-4 (alternate id): older versions' places for further identifiers.
+        for (int field : new int[] {2, 4}) {
+            for (int rep = 0; rep < pid.repetitions(field); rep++) {
+                Identifier other = Datatypes.identifier(pid, field, rep);
+                if (other != null) {
+                    patient.addIdentifier(other);
+                }
             }
         }
-        try {
-            patient.setBirthDateElement(Hl7Timestamps.date(pid.get(7)));
-        } catch (IllegalArgumentException e) {
-            throw new MappingException("INGEST-HL7-BAD-DATE", "PID-7 is not an HL7 v2 date");
+        // PID-18 (account number): kept as an identifier of type AN; we write no Account (PID[Account]).
+        Identifier account = Datatypes.identifier(pid, 18, 0);
+        if (account != null) {
+            if (!account.hasType()) {
+                account.setType(Datatypes.identifierType("AN"));
+            }
+            patient.addIdentifier(account);
         }
+        // PID-19 (social security number): type SB outside the US, as the IG's row says, without a system.
+        if (pid.get(19) != null) {
+            patient.addIdentifier(new Identifier().setValue(pid.get(19)).setType(Datatypes.identifierType("SB")));
+        }
+        // PID-20 (driver's licence, DLN): number, issuing state as assigner, expiry.
+        if (pid.get(20, 1) != null) {
+            Identifier licence = new Identifier().setValue(pid.get(20, 1)).setType(Datatypes.identifierType("DL"));
+            if (pid.get(20, 2) != null) {
+                licence.setAssigner(new Reference().setDisplay(pid.get(20, 2)));
+            }
+            // DLN-3 (expiration date) ends the licence's validity.
+            Period valid = Datatypes.validity(pid, 20, 0, 3, 3);
+            if (valid != null) {
+                licence.setPeriod(new Period().setEndElement(valid.getEndElement()));
+            }
+            patient.addIdentifier(licence);
+        }
+        for (int field : new int[] {5, 9}) {
+            for (int rep = 0; rep < pid.repetitions(field); rep++) {
+                var name = Datatypes.humanName(pid, field, rep);
+                if (name != null) {
+                    patient.addName(name);
+                }
+                // XPN-15 (called by): a nickname, as the IG's XPN[HumanName] rows say.
+                if (pid.get(field, rep, 15) != null) {
+                    patient.addName().setUse(HumanName.NameUse.NICKNAME).addGiven(pid.get(field, rep, 15));
+                }
+            }
+        }
+        String mothersMaidenName = pid.get(6, 0, 1, 1);
+        if (mothersMaidenName != null) {
+            patient.addExtension(MOTHERS_MAIDEN_NAME, new StringType(mothersMaidenName));
+        }
+        birth(pid, partner, patient);
         String sex = pid.get(8);
         if (sex != null) {
             patient.setGender(gender(sex));
+        }
+        Extension race = RaceAndEthnicity.race(pid, 10);
+        if (race != null) {
+            patient.addExtension(race);
+        } else if (pid.present(10)) {
+            unmapped.add("PID-10 race outside the CDC race codes");
         }
         for (int rep = 0; rep < pid.repetitions(11); rep++) {
             var address = Datatypes.address(pid, 11, rep);
@@ -85,44 +207,207 @@ final class PatientMapping {
                 patient.addAddress(address);
             }
         }
-        for (int rep = 0; rep < pid.repetitions(13); rep++) {
-            ContactPoint home = Datatypes.contactPoint(pid, 13, rep, ContactPoint.ContactPointUse.HOME);
-            if (home != null) {
-                patient.addTelecom(home);
+        countyCode(pid, patient);
+        for (int field : new int[] {13, 14, 40}) {
+            for (int rep = 0; rep < pid.repetitions(field); rep++) {
+                ContactPoint telecom = Datatypes.contactPoint(
+                        pid,
+                        field,
+                        rep,
+                        field == 14
+                                ? ContactPoint.ContactPointUse.WORK
+                                : field == 13 ? ContactPoint.ContactPointUse.HOME : null);
+                if (telecom != null) {
+                    patient.addTelecom(telecom);
+                }
             }
         }
-        for (int rep = 0; rep < pid.repetitions(14); rep++) {
-            ContactPoint work = Datatypes.contactPoint(pid, 14, rep, ContactPoint.ContactPointUse.WORK);
-            if (work != null) {
-                patient.addTelecom(work);
+        CodeableConcept language = Datatypes.language(pid, 15, 0);
+        if (language != null) {
+            // PID-15 is the patient's primary language: the one they prefer.
+            patient.addCommunication().setLanguage(language).setPreferred(true);
+        } else if (pid.present(15)) {
+            unmapped.add("PID-15 language outside ISO 639");
+        }
+        maritalStatus(pid, patient, unmapped);
+        CodeableConcept religion = religion(pid);
+        if (religion != null) {
+            patient.addExtension(RELIGION, religion);
+        }
+        Extension ethnicity = RaceAndEthnicity.ethnicity(pid, 22);
+        if (ethnicity != null) {
+            patient.addExtension(ethnicity);
+        } else if (pid.present(22)) {
+            unmapped.add("PID-22 ethnic group outside table 0189 and the CDC ethnicity codes");
+        }
+        if (pid.get(23) != null) {
+            patient.addExtension(BIRTH_PLACE, new Address().setText(pid.get(23)));
+        }
+        String multipleBirth = pid.get(24);
+        BigDecimal birthOrder = Datatypes.decimal(pid.get(25));
+        if (birthOrder != null && birthOrder.signum() >= 0 && birthOrder.scale() <= 0) {
+            patient.setMultipleBirth(new IntegerType(birthOrder.intValue()));
+        } else if (yesNo(multipleBirth) != null) {
+            patient.setMultipleBirth(new BooleanType(yesNo(multipleBirth)));
+        }
+        // PID-26 (citizenship) and PID-39 (tribal citizenship) alike in the patient-citizenship extension.
+        for (int field : new int[] {26, 39}) {
+            for (int rep = 0; rep < pid.repetitions(field); rep++) {
+                CodeableConcept citizenship = Datatypes.codeableConcept(pid, field, rep);
+                if (citizenship != null) {
+                    patient.addExtension().setUrl(CITIZENSHIP).addExtension("code", citizenship);
+                }
             }
+        }
+        CodeableConcept nationality = Datatypes.codeableConcept(pid, 28, 0);
+        if (nationality != null) {
+            patient.addExtension().setUrl(NATIONALITY).addExtension("code", nationality);
         }
         DateTimeType deceased = Datatypes.dateTime(pid, 29, partner.timeZone());
         if (deceased != null) {
             patient.setDeceased(deceased);
-        } else if ("Y".equals(pid.get(30)) || "N".equals(pid.get(30))) {
-            patient.setDeceased(new BooleanType("Y".equals(pid.get(30))));
+        } else if (yesNo(pid.get(30)) != null) {
+            patient.setDeceased(new BooleanType(yesNo(pid.get(30))));
         }
-        String marital = pid.get(16, 1);
-        if (marital != null && MARITAL_STATUS.containsKey(marital)) {
-            patient.setMaritalStatus(
-                    new CodeableConcept().addCoding(MARITAL_STATUS.get(marital).copy()));
-        } else if (marital != null) {
-            unmapped.add("PID-16 marital status outside the IG's MaritalStatus map");
-        }
-        String multipleBirth = pid.get(24);
-        BigDecimal birthOrder = Datatypes.decimal(pid.get(25));
-        if (birthOrder != null && birthOrder.signum() > 0) {
-            patient.setMultipleBirth(new IntegerType(birthOrder.intValue()));
-        } else if ("Y".equals(multipleBirth) || "N".equals(multipleBirth)) {
-            patient.setMultipleBirth(new BooleanType("Y".equals(multipleBirth)));
-        }
-        for (int field : new int[] {6, 10, 15, 17, 18, 19, 22, 26}) {
+        animal(pid, patient);
+        for (int field : new int[] {21, 27, 31, 32}) {
             if (pid.present(field)) {
                 unmapped.add("PID-" + field);
             }
         }
         return new MappedPatient(patient, matchOn);
+    }
+
+    /** PID-7: birthDate, and the time of birth in the birthTime extension when PID-7 holds one. */
+    private static void birth(Fields pid, PartnerProperties partner, Patient patient) throws MappingException {
+        try {
+            patient.setBirthDateElement(Hl7Timestamps.date(pid.get(7)));
+        } catch (IllegalArgumentException e) {
+            throw new MappingException("INGEST-HL7-BAD-DATE", "PID-7 is not an HL7 v2 date");
+        }
+        String born = pid.get(7);
+        if (born != null && born.strip().length() > 8) {
+            patient.getBirthDateElement().addExtension(BIRTH_TIME, Datatypes.dateTime(pid, 7, partner.timeZone()));
+        }
+    }
+
+    /**
+     * PID-12 (county) as the district of the one address when it has none of its own (XAD-9), else of an
+     * address of its own, as the IG's PID-12 rows say.
+     */
+    private static void countyCode(Fields pid, Patient patient) {
+        String county = pid.get(12);
+        if (county == null) {
+            return;
+        }
+        if (patient.getAddress().size() == 1 && !patient.getAddressFirstRep().hasDistrict()) {
+            patient.getAddressFirstRep().setDistrict(county);
+        } else if (patient.getAddress().size() != 1
+                || !county.equals(patient.getAddressFirstRep().getDistrict())) {
+            patient.addAddress().setDistrict(county);
+        }
+    }
+
+    /**
+     * PID-16 by {@code codesystems/MaritalStatus}; a code outside the map is kept as sent (CWE[CodeableConcept]),
+     * without a system.
+     */
+    private static void maritalStatus(Fields pid, Patient patient, List<String> unmapped) {
+        String marital = pid.get(16, 1);
+        if (marital != null && MARITAL_STATUS.containsKey(marital)) {
+            patient.setMaritalStatus(new CodeableConcept()
+                    .addCoding(MARITAL_STATUS.get(marital).copy().setVersion(pid.get(16, 7))));
+        } else if (marital != null) {
+            CodeableConcept sent = Datatypes.codeableConcept(pid, 16, 0);
+            sent.getCoding().forEach(coding -> coding.setSystem(null));
+            patient.setMaritalStatus(sent);
+            unmapped.add("PID-16 marital status outside the IG's MaritalStatus map");
+        }
+    }
+
+    /** PID-17 by {@code codesystems/Religion} (table 0006 to v3 ReligiousAffiliation), else as sent. */
+    private static CodeableConcept religion(Fields pid) {
+        CodeableConcept sent = Datatypes.codeableConcept(pid, 17, 0);
+        String code = pid.get(17, 1);
+        String system = pid.get(17, 3);
+        Coding mapped = code == null ? null : RELIGIONS.get(code);
+        if (sent == null || mapped == null || !(system == null || system.equalsIgnoreCase("HL70006"))) {
+            return sent;
+        }
+        CodeableConcept religion = new CodeableConcept().addCoding(mapped.copy());
+        religion.setText(pid.get(17, 2));
+        return religion;
+    }
+
+    /** PID-35 (species) and PID-36 (breed) in the patient-animal extension. */
+    private static void animal(Fields pid, Patient patient) {
+        CodeableConcept species = Datatypes.codeableConcept(pid, 35, 0);
+        CodeableConcept breed = Datatypes.codeableConcept(pid, 36, 0);
+        if (species == null && breed == null) {
+            return;
+        }
+        Extension animal = patient.addExtension().setUrl(ANIMAL);
+        if (species != null) {
+            animal.addExtension("species", species);
+        }
+        if (breed != null) {
+            animal.addExtension("breed", breed);
+        }
+    }
+
+    /**
+     * PD1 into the Patient, after {@code segments/PD1[Patient]}: PD1-3 (primary facility) and PD1-4 (primary
+     * care provider) as generalPractitioner, logical references like every Organization and Practitioner we
+     * name; PD1-6 (handicap) in the patient-disability extension; PD1-14 (place of worship) in
+     * patient-congregation.
+     */
+    static void addAdditionalDemographics(Patient patient, Fields pd1, List<String> unmapped) {
+        for (int rep = 0; rep < pd1.repetitions(3); rep++) {
+            Reference facility = Datatypes.organization(pd1, 3, rep);
+            if (facility != null) {
+                patient.addGeneralPractitioner(facility);
+            }
+        }
+        for (int rep = 0; rep < pd1.repetitions(4); rep++) {
+            Reference doctor = Datatypes.practitioner(pd1, 4, rep);
+            if (doctor != null) {
+                patient.addGeneralPractitioner(doctor);
+            }
+        }
+        CodeableConcept handicap = Datatypes.codeableConcept(pd1, 6, 0);
+        if (handicap != null) {
+            patient.addExtension(DISABILITY, handicap);
+        }
+        for (int rep = 0; rep < pd1.repetitions(14); rep++) {
+            if (pd1.get(14, rep, 1) != null) {
+                patient.addExtension(CONGREGATION, new StringType(pd1.get(14, rep, 1)));
+            }
+        }
+        for (int field : new int[] {1, 2, 5, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22}) {
+            if (pd1.present(field)) {
+                unmapped.add("PD1-" + field);
+            }
+        }
+    }
+
+    /** PV1-16 (VIP indicator) in the patient-importance extension ({@code segments/PV1[Patient]}). */
+    static void addImportance(Patient patient, Fields pv1) {
+        CodeableConcept vip = Datatypes.codeableConcept(pv1, 16, 0);
+        if (vip != null) {
+            patient.addExtension(IMPORTANCE, vip);
+        }
+    }
+
+    /** {@code codesystems/YesNoIndicator}: Y true, N false (also spelt out); anything else null. */
+    static Boolean yesNo(String value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.toUpperCase(java.util.Locale.ROOT)) {
+            case "Y", "YES" -> Boolean.TRUE;
+            case "N", "NO" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     /** A patient's identifiers from a CX field, and the one a conditional request matches on. */
@@ -157,9 +442,11 @@ final class PatientMapping {
                                     + " is marked as an NHS number but fails its check digit");
                 }
                 nhs = new Identifier().setSystem(NhsNumber.SYSTEM).setValue(digits);
+                nhs.setType(Datatypes.identifierType(type)).setPeriod(Datatypes.validity(segment, field, rep, 7, 8));
                 identifiers.add(nhs);
             } else if ("MR".equals(type) && mrn == null) {
                 mrn = mrn(value, authority, partner);
+                mrn.setPeriod(Datatypes.validity(segment, field, rep, 7, 8));
                 identifiers.add(mrn);
             } else {
                 others.add(rep);
@@ -168,10 +455,15 @@ final class PatientMapping {
         if (mrn == null && !others.isEmpty()) {
             int first = others.remove(0);
             mrn = mrn(segment.get(field, first, 1), segment.get(field, first, 4, 1), partner);
+            // The type the partner gave it, if any: the partner's record number whatever it calls it.
+            if (segment.get(field, first, 5) != null) {
+                mrn.setType(Datatypes.identifierType(segment.get(field, first, 5)));
+            }
+            mrn.setPeriod(Datatypes.validity(segment, field, first, 7, 8));
             identifiers.add(mrn);
         }
         for (int rep : others) {
-            identifiers.add(other(segment, field, rep));
+            identifiers.add(Datatypes.identifier(segment, field, rep));
         }
         Identifier matchOn = nhs != null ? nhs : mrn;
         if (matchOn == null) {
@@ -182,38 +474,43 @@ final class PatientMapping {
     }
 
     /**
-     * NK1 (next of kin, associated parties) as Patient.contact, after the IG's {@code
-     * segments/NK1[RelatedPerson]} rows read onto Patient.contact, which has the same elements: NK1-2 name,
-     * NK1-3 and NK1-7 relationship, NK1-4 address, NK1-5 (home) and NK1-6 (work) telecom, NK1-8/9 period,
-     * NK1-15 gender, NK1-13 organisation name. A party with none of name, telecom, address or organisation
-     * is left out (FHIR's pat-1).
+     * NK1 (next of kin, associated parties) as Patient.contact, after the IG's {@code segments/NK1[Patient]}
+     * rows: NK1-2 name, NK1-7 (contact role, {@code codesystems/ContactRole}: table 0131) relationship,
+     * NK1-4 address, NK1-5 (home), NK1-6 (work), NK1-40 and NK1-41 telecom, NK1-8/9 period, NK1-13
+     * organization (a logical reference), NK1-15 gender. NK1-3 (relationship, table 0063), for which the IG
+     * finds no element, is kept as a further relationship: who the person is matters more to a patient's
+     * carers than the table it comes from. A party with none of name, telecom, address or organisation is
+     * left out (FHIR's pat-1). The IG's RelatedPerson reading is not written: an NK1 carries no identifier
+     * of its own (NK1-33 is rarely sent) that could give one a stable identity.
      */
     static void addContacts(Patient patient, List<Fields> nk1s, List<String> unmapped) throws MappingException {
         for (Fields nk1 : nk1s) {
             Patient.ContactComponent contact = new Patient.ContactComponent();
             contact.setName(Datatypes.humanName(nk1, 2, 0));
-            for (int field : new int[] {3, 7}) {
-                CodeableConcept relationship = Datatypes.codeableConcept(nk1, field, 0);
-                if (relationship != null) {
-                    contact.addRelationship(relationship);
-                }
+            CodeableConcept role = Datatypes.codeableConcept(nk1, 7, 0, "0131");
+            if (role != null) {
+                contact.addRelationship(role);
+            }
+            CodeableConcept relationship = Datatypes.codeableConcept(nk1, 3, 0, "0063");
+            if (relationship != null) {
+                contact.addRelationship(relationship);
             }
             contact.setAddress(Datatypes.address(nk1, 4, 0));
-            for (int rep = 0; rep < nk1.repetitions(5); rep++) {
-                ContactPoint home = Datatypes.contactPoint(nk1, 5, rep, ContactPoint.ContactPointUse.HOME);
-                if (home != null) {
-                    contact.addTelecom(home);
+            for (int field : new int[] {5, 6, 40, 41}) {
+                for (int rep = 0; rep < nk1.repetitions(field); rep++) {
+                    ContactPoint telecom = Datatypes.contactPoint(
+                            nk1,
+                            field,
+                            rep,
+                            field == 5
+                                    ? ContactPoint.ContactPointUse.HOME
+                                    : field == 6 ? ContactPoint.ContactPointUse.WORK : null);
+                    if (telecom != null) {
+                        contact.addTelecom(telecom);
+                    }
                 }
             }
-            for (int rep = 0; rep < nk1.repetitions(6); rep++) {
-                ContactPoint work = Datatypes.contactPoint(nk1, 6, rep, ContactPoint.ContactPointUse.WORK);
-                if (work != null) {
-                    contact.addTelecom(work);
-                }
-            }
-            if (nk1.get(13, 1) != null) {
-                contact.setOrganization(new Reference().setType("Organization").setDisplay(nk1.get(13, 1)));
-            }
+            contact.setOrganization(Datatypes.organization(nk1, 13, 0));
             String sex = nk1.get(15, 1);
             if (sex != null) {
                 contact.setGender(gender(sex));
@@ -240,48 +537,11 @@ final class PatientMapping {
         }
     }
 
-    /** A table 0203 identifier type, with R4's display for the types the mappings assign. */
-    static Coding identifierType(String code) {
-        String display = switch (code) {
-            case "MR" -> "Medical record number";
-            case "FILL" -> "Filler Identifier";
-            case "PLAC" -> "Placer Identifier";
-            case "VN" -> "Visit number";
-            default -> null;
-        };
-        return new Coding(V2_0203, code, display);
-    }
-
-    /** Identifier types of table 0203 that R4's v2-0203 code system holds and partners send in PID-3. */
-    private static final Set<String> KNOWN_IDENTIFIER_TYPES = Set.of(
-            "MR", "SS", "DL", "PI", "AN", "PT", "PN", "PPN", "NI", "SB", "DN", "BRN", "JHN", "MC", "MA", "EN", "PRN");
-
-    /**
-     * Another identifier the partner sends (a second MRN, a passport, a US social security number): kept
-     * with its type and assigner, without a system, since only the NHS number and the partner's MRN have
-     * a known one; never matched on. A type outside table 0203 is kept as text.
-     */
-    private static Identifier other(Fields segment, int field, int rep) {
-        Identifier identifier = new Identifier().setValue(segment.get(field, rep, 1));
-        String type = segment.get(field, rep, 5);
-        if (type != null) {
-            identifier.setType(
-                    KNOWN_IDENTIFIER_TYPES.contains(type)
-                            ? new CodeableConcept().addCoding(new Coding(V2_0203, type, null))
-                            : new CodeableConcept().setText(type));
-        }
-        String authority = segment.get(field, rep, 4, 1);
-        if (authority != null) {
-            identifier.setAssigner(new Reference().setDisplay(authority));
-        }
-        return identifier;
-    }
-
     private static Identifier mrn(String value, String authority, PartnerProperties partner) {
         Identifier identifier = new Identifier()
                 .setSystem(partner.identifierSystems().mrn())
                 .setValue(value)
-                .setType(new CodeableConcept().addCoding(identifierType("MR")));
+                .setType(Datatypes.identifierType("MR"));
         identifier.setAssigner(new Reference().setDisplay(authority != null ? authority : partner.id()));
         return identifier;
     }
@@ -295,5 +555,14 @@ final class PatientMapping {
             case "O", "A", "N" -> AdministrativeGender.OTHER;
             default -> AdministrativeGender.UNKNOWN;
         };
+    }
+
+    private static Map<String, Coding> religions(String... rows) {
+        Map<String, Coding> religions = new java.util.HashMap<>();
+        for (String row : rows) {
+            String[] cells = row.split(":", 3);
+            religions.put(cells[0], new Coding(V3_RELIGION, cells[1], cells[2]));
+        }
+        return Map.copyOf(religions);
     }
 }

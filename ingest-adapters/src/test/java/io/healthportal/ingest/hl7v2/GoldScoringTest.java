@@ -45,6 +45,12 @@ import org.junit.jupiter.api.Test;
  * committed in {@code src/test/resources/gold-scores.tsv}: the test fails when a score drops below it or
  * the unmapped list changes. Run with {@code -Dgold.update=true} to rewrite the file after a reviewed
  * improvement. Every produced bundle must also validate.
+ *
+ * <p>What we leave out on purpose is listed in {@code src/test/resources/gold-deviations.tsv}, a row per
+ * deviation with its reason (see {@link Deviation}). Each fixture's score is also given with those
+ * expected facts set aside; overall, with them set aside, ADT, ORU and VXU must score at least {@value
+ * #REQUIRED_PERCENT}%. A row that no longer sets anything aside fails the test, so the list stays as short
+ * as what we still leave out.
  */
 @RequiresCorpus
 class GoldScoringTest {
@@ -53,8 +59,13 @@ class GoldScoringTest {
     static final Set<String> SCORED_TYPES = Set.of(
             "Patient",
             "Encounter",
+            "AllergyIntolerance",
+            "Condition",
+            "Procedure",
+            "ServiceRequest",
             "DiagnosticReport",
             "Observation",
+            "Specimen",
             "Immunization",
             "MedicationRequest",
             "MedicationDispense",
@@ -68,6 +79,12 @@ class GoldScoringTest {
             "SIU^S12", "SIU^S13", "SIU^S14", "SIU^S15", "SIU^S26");
 
     private static final Path SCORES = Path.of("src/test/resources/gold-scores.tsv");
+    private static final Path DEVIATIONS = Path.of("src/test/resources/gold-deviations.tsv");
+
+    /** The overall score, accepted deviations set aside, that the message types of issue 4 must reach. */
+    static final double REQUIRED_PERCENT = 90.0;
+
+    private static final Set<String> REQUIRED_TYPES = Set.of("ADT", "ORU", "VXU");
     private static final Pattern DATE_TIME =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})");
 
@@ -76,9 +93,17 @@ class GoldScoringTest {
 
     record Fixture(String name, String messageType, String input, String expected) {}
 
-    record Score(String fixture, String messageType, int matched, int expected, String unmapped) {
+    /**
+     * A fixture's score: matched over expected facts; {@code accepted} of the expected facts are set aside by
+     * accepted deviations (and none of them is matched).
+     */
+    record Score(String fixture, String messageType, int matched, int expected, int accepted, String unmapped) {
         double percent() {
             return expected == 0 ? 100.0 : 100.0 * matched / expected;
+        }
+
+        double percentWithDeviations() {
+            return expected - accepted == 0 ? 100.0 : 100.0 * matched / (expected - accepted);
         }
 
         String line() {
@@ -89,7 +114,91 @@ class GoldScoringTest {
                     Integer.toString(matched),
                     Integer.toString(expected),
                     String.format(java.util.Locale.ROOT, "%.1f", percent()),
+                    Integer.toString(accepted),
+                    String.format(java.util.Locale.ROOT, "%.1f", percentWithDeviations()),
                     unmapped);
+        }
+    }
+
+    /**
+     * A row of {@code gold-deviations.tsv}: expected facts of some fixtures that our mapping leaves out on
+     * purpose, and why. {@code fixtures} and {@code what} are globs ({@code *} any characters, {@code {a,b}}
+     * alternatives, which may nest). {@code what} is either {@code Type[fact]}, every expected resource of
+     * that type holding a fact (path without the type, {@code =value}) that the glob matches, set aside
+     * whole (a resource we do not write), or a fact ({@code Type.path=value}) set aside wherever it is left
+     * unmatched.
+     */
+    record Deviation(Pattern fixtures, Pattern type, Pattern facts, String row, String reason) {
+
+        private static final Pattern RESOURCE = Pattern.compile("([A-Za-z{},]+)\\[(.*)]");
+
+        static Deviation parse(String line) {
+            String[] cells = line.split("\t", -1);
+            if (cells.length != 3 || cells[2].isBlank()) {
+                throw new IllegalArgumentException("a deviation is fixtures, what and a reason: " + line);
+            }
+            java.util.regex.Matcher resource = RESOURCE.matcher(cells[1]);
+            return resource.matches()
+                    ? new Deviation(glob(cells[0]), glob(resource.group(1)), glob(resource.group(2)), line, cells[2])
+                    : new Deviation(glob(cells[0]), null, glob(cells[1]), line, cells[2]);
+        }
+
+        boolean appliesTo(Fixture fixture) {
+            return fixtures.matcher(fixture.name()).matches();
+        }
+
+        /** Whether this sets aside the whole expected resource of {@code type} with these facts. */
+        boolean setsAside(String resourceType, Map<String, Integer> facts) {
+            return type != null
+                    && type.matcher(resourceType).matches()
+                    && facts.keySet().stream()
+                            .anyMatch(f -> this.facts
+                                    .matcher(f.substring(resourceType.length() + 1))
+                                    .matches());
+        }
+
+        /** Whether this sets aside the fact wherever it is left unmatched. */
+        boolean accepts(String fact) {
+            return type == null && facts.matcher(fact).matches();
+        }
+
+        static Pattern glob(String glob) {
+            return Pattern.compile(regex(glob), Pattern.DOTALL);
+        }
+
+        private static String regex(String glob) {
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < glob.length(); i++) {
+                char c = glob.charAt(i);
+                if (c == '*') {
+                    regex.append(".*");
+                } else if (c == '{') {
+                    int depth = 0;
+                    int start = i + 1;
+                    List<String> alternatives = new ArrayList<>();
+                    for (int j = i; ; j++) {
+                        char d = glob.charAt(j);
+                        if (d == '{') {
+                            depth++;
+                        } else if (d == '}' && --depth == 0) {
+                            alternatives.add(glob.substring(start, j));
+                            i = j;
+                            break;
+                        } else if (d == ',' && depth == 1) {
+                            alternatives.add(glob.substring(start, j));
+                            start = j + 1;
+                        }
+                    }
+                    regex.append("(?:")
+                            .append(String.join(
+                                    "|",
+                                    alternatives.stream().map(Deviation::regex).toList()))
+                            .append(')');
+                } else {
+                    regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return regex.toString();
         }
     }
 
@@ -97,14 +206,33 @@ class GoldScoringTest {
     void everyGoldFixtureScoresAtLeastItsCommittedScoreAndValidates() throws Exception {
         List<Score> scores = new ArrayList<>();
         Map<String, Map<String, Integer>> missedPaths = new TreeMap<>();
+        List<Deviation> deviations = deviations();
+        Map<Deviation, Integer> setAside = new HashMap<>();
         for (Fixture fixture : fixtures()) {
-            scores.add(score(fixture, missedPaths));
+            scores.add(score(fixture, deviations, setAside, missedPaths));
         }
         report(scores, missedPaths);
+        assertThat(deviations)
+                .as("accepted deviations that no longer set anything aside (delete them)")
+                .allMatch(setAside::containsKey);
+        for (String type : REQUIRED_TYPES) {
+            int matched = 0;
+            int counted = 0;
+            for (Score score : scores) {
+                if (score.messageType().equals(type)) {
+                    matched += score.matched();
+                    counted += score.expected() - score.accepted();
+                }
+            }
+            assertThat(100.0 * matched / counted)
+                    .as("overall score of %s with the accepted deviations set aside", type)
+                    .isGreaterThanOrEqualTo(REQUIRED_PERCENT);
+        }
         if (Boolean.getBoolean("gold.update")) {
             List<String> lines = new ArrayList<>();
-            lines.add(
-                    "# fixture\tmessage type\tmatched facts\texpected facts\tscore %\tunmapped (our mapper's report)");
+            lines.add("# fixture\tmessage type\tmatched facts\texpected facts\tscore %"
+                    + "\texpected facts set aside by gold-deviations.tsv\tscore % with them set aside"
+                    + "\tunmapped (our mapper's report)");
             scores.forEach(s -> lines.add(s.line()));
             Files.createDirectories(SCORES.getParent());
             Files.write(SCORES, lines, StandardCharsets.UTF_8);
@@ -123,11 +251,37 @@ class GoldScoringTest {
             assertThat(score.percent())
                     .as("score of %s", score.fixture())
                     .isGreaterThanOrEqualTo(Double.parseDouble(was[4]) - 0.05);
+            assertThat(score.percentWithDeviations())
+                    .as("score of %s with the accepted deviations set aside", score.fixture())
+                    .isGreaterThanOrEqualTo(Double.parseDouble(was[6]) - 0.05);
             assertThat(score.unmapped())
                     .as("unmapped fields of %s", score.fixture())
-                    .isEqualTo(was[5]);
+                    .isEqualTo(was[7]);
         }
         assertThat(scores).hasSize(committed.size());
+    }
+
+    @Test
+    void acceptedDeviationsSetAsideWholeResourcesOrSingleFactsByGlob() {
+        Deviation resources =
+                Deviation.parse("gold/a/*.hl7\tObservation[code.coding.code={autopsy,coroner}]\tnot in the IG");
+        Deviation facts = Deviation.parse("gold/{a,b}/*\t{Patient.telecom.use=*,Patient.active=true}\tour choice");
+        Fixture inA = new Fixture("gold/a/x.hl7", "ADT", "gold/a/x.hl7", "gold/a/x.json");
+        Fixture inC = new Fixture("gold/c/x.hl7", "ADT", "gold/c/x.hl7", "gold/c/x.json");
+        assertThat(resources.appliesTo(inA)).isTrue();
+        assertThat(facts.appliesTo(inC)).isFalse();
+        assertThat(resources.setsAside("Observation", Map.of("Observation.code.coding.code=autopsy", 1)))
+                .isTrue();
+        assertThat(resources.setsAside("Observation", Map.of("Observation.code.coding.code=8867-4", 1)))
+                .isFalse();
+        assertThat(resources.setsAside("Procedure", Map.of("Procedure.code.coding.code=autopsy", 1)))
+                .isFalse();
+        assertThat(resources.accepts("Observation.code.coding.code=autopsy")).isFalse();
+        assertThat(facts.accepts("Patient.telecom.use=home")).isTrue();
+        assertThat(facts.accepts("Patient.active=false")).isFalse();
+        assertThat(facts.accepts("Patient.name.use=home")).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Deviation.parse("gold/a/*\tPatient.active=true"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -149,7 +303,14 @@ class GoldScoringTest {
                         "Observation.effectiveDateTime=2021-09-24T07:15:00Z", "Observation.valueQuantity.value=4.5");
     }
 
-    private Score score(Fixture fixture, Map<String, Map<String, Integer>> missedPaths) throws IOException {
+    private Score score(
+            Fixture fixture,
+            List<Deviation> deviations,
+            Map<Deviation, Integer> setAside,
+            Map<String, Map<String, Integer>> missedPaths)
+            throws IOException {
+        List<Deviation> applying =
+                deviations.stream().filter(d -> d.appliesTo(fixture)).toList();
         String message = Corpus.read(fixture.input());
         Bundle produced;
         String unmapped;
@@ -175,12 +336,25 @@ class GoldScoringTest {
         List<JsonNode> theirs = resources(json.readTree(Corpus.read(fixture.expected())));
         int matched = 0;
         int expected = 0;
+        int accepted = 0;
+        Map<String, Integer> unmatched = new HashMap<>();
         for (String type : SCORED_TYPES) {
-            List<Map<String, Integer>> expectedFacts = facts(theirs, type);
-            List<Map<String, Integer>> producedFacts = facts(ours, type);
-            for (Map<String, Integer> facts : expectedFacts) {
-                expected += facts.values().stream().mapToInt(Integer::intValue).sum();
+            List<Map<String, Integer>> expectedFacts = new ArrayList<>();
+            for (Map<String, Integer> facts : facts(theirs, type)) {
+                int count = facts.values().stream().mapToInt(Integer::intValue).sum();
+                expected += count;
+                Deviation aside = applying.stream()
+                        .filter(d -> d.setsAside(type, facts))
+                        .findFirst()
+                        .orElse(null);
+                if (aside != null) {
+                    accepted += count;
+                    setAside.merge(aside, count, Integer::sum);
+                } else {
+                    expectedFacts.add(facts);
+                }
             }
+            List<Map<String, Integer>> producedFacts = facts(ours, type);
             // Greedy pairing: the pair sharing most facts first, each resource used once.
             boolean[] expectedUsed = new boolean[expectedFacts.size()];
             boolean[] producedUsed = new boolean[producedFacts.size()];
@@ -206,35 +380,55 @@ class GoldScoringTest {
                 expectedUsed[bestE] = true;
                 producedUsed[bestP] = true;
                 matched += best;
-                missed(expectedFacts.get(bestE), producedFacts.get(bestP), fixture, missedPaths);
+                missed(expectedFacts.get(bestE), producedFacts.get(bestP), unmatched);
             }
             for (int e = 0; e < expectedFacts.size(); e++) {
                 if (!expectedUsed[e]) {
-                    missed(expectedFacts.get(e), Map.of(), fixture, missedPaths);
+                    missed(expectedFacts.get(e), Map.of(), unmatched);
                 }
             }
         }
-        return new Score(fixture.name(), fixture.messageType(), matched, expected, unmapped);
-    }
-
-    private static void missed(
-            Map<String, Integer> expected,
-            Map<String, Integer> produced,
-            Fixture fixture,
-            Map<String, Map<String, Integer>> missedPaths) {
         // -Dgold.explain=<part of a fixture's name> prints that fixture's unmatched facts with their values.
         String explain = System.getProperty("gold.explain");
-        boolean explaining = explain != null && fixture.name().contains(explain);
+        for (var fact : new TreeMap<>(unmatched).entrySet()) {
+            Deviation deviation = applying.stream()
+                    .filter(d -> d.accepts(fact.getKey()))
+                    .findFirst()
+                    .orElse(null);
+            if (deviation != null) {
+                accepted += fact.getValue();
+                setAside.merge(deviation, fact.getValue(), Integer::sum);
+                continue;
+            }
+            if (explain != null && fixture.name().contains(explain)) {
+                System.out.println("GOLD-UNMATCHED " + fixture.name() + " " + fact.getKey() + " x" + fact.getValue());
+            }
+            String path = fact.getKey().substring(0, fact.getKey().indexOf('='));
+            missedPaths
+                    .computeIfAbsent(fixture.messageType(), k -> new TreeMap<>())
+                    .merge(path, fact.getValue(), Integer::sum);
+        }
+        return new Score(fixture.name(), fixture.messageType(), matched, expected, accepted, unmapped);
+    }
+
+    /** The committed accepted deviations. */
+    private static List<Deviation> deviations() throws IOException {
+        List<Deviation> deviations = new ArrayList<>();
+        for (String line : Files.readAllLines(DEVIATIONS, StandardCharsets.UTF_8)) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                deviations.add(Deviation.parse(line));
+            }
+        }
+        return deviations;
+    }
+
+    /** Adds the expected facts the produced resource paired with it lacks (with how many are lacking). */
+    private static void missed(
+            Map<String, Integer> expected, Map<String, Integer> produced, Map<String, Integer> unmatched) {
         for (var fact : expected.entrySet()) {
             int lost = fact.getValue() - Math.min(fact.getValue(), produced.getOrDefault(fact.getKey(), 0));
-            if (lost > 0 && explaining) {
-                System.out.println("GOLD-UNMATCHED " + fixture.name() + " " + fact.getKey());
-            }
             if (lost > 0) {
-                String path = fact.getKey().substring(0, fact.getKey().indexOf('='));
-                missedPaths
-                        .computeIfAbsent(fixture.messageType(), k -> new TreeMap<>())
-                        .merge(path, lost, Integer::sum);
+                unmatched.merge(fact.getKey(), lost, Integer::sum);
             }
         }
     }
@@ -348,13 +542,22 @@ class GoldScoringTest {
     private static void report(List<Score> scores, Map<String, Map<String, Integer>> missedPaths) {
         Map<String, int[]> byType = new TreeMap<>();
         for (Score score : scores) {
-            int[] totals = byType.computeIfAbsent(score.messageType(), k -> new int[2]);
+            int[] totals = byType.computeIfAbsent(score.messageType(), k -> new int[3]);
             totals[0] += score.matched();
             totals[1] += score.expected();
+            totals[2] += score.accepted();
             System.out.println("GOLD " + score.line());
         }
         byType.forEach((type, totals) -> System.out.printf(
-                "GOLD-TOTAL %s %d/%d = %.1f%%%n", type, totals[0], totals[1], 100.0 * totals[0] / totals[1]));
+                java.util.Locale.ROOT,
+                "GOLD-TOTAL %s %d/%d = %.1f%%, with accepted deviations set aside %d/%d = %.1f%%%n",
+                type,
+                totals[0],
+                totals[1],
+                100.0 * totals[0] / totals[1],
+                totals[0],
+                totals[1] - totals[2],
+                100.0 * totals[0] / (totals[1] - totals[2])));
         missedPaths.forEach((type, paths) -> paths.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .limit(25)

@@ -325,7 +325,8 @@ class Hl7v2FormatTest {
         Hl7v2Format.Conversion conversion = format.convert(
                 Corpus.read("hl7v2/microsoft-FHIR-Converter/LAB-ORU-1.hl7"),
                 new SourceMessage(LAB, receiptId, Instant.parse("2026-11-26T10:00:00Z")));
-        assertThat(conversion.unmapped()).contains("SPM", "PID-18");
+        assertThat(conversion.unmapped())
+                .contains("SPM-11", "PID-16 marital status outside the IG's MaritalStatus map");
         assertThat(String.join(" ", conversion.unmapped())).doesNotContain("DUCK");
     }
 

@@ -97,11 +97,12 @@ class Hl7v2MessageTypesTest {
         assertThat(mother.getTelecomFirstRep().getValue()).isEqualTo("657 5558563");
 
         Patient adt = one(convert(Corpus.read(MS + "ADT_A01/ADT-A01-02.hl7")), Patient.class);
-        assertThat(adt.getIdentifier()).hasSize(2);
-        assertThat(adt.getIdentifier().get(1).getValue()).isEqualTo("123456789");
-        assertThat(adt.getIdentifier().get(1).hasSystem()).isFalse();
-        assertThat(adt.getIdentifier().get(1).getType().getCodingFirstRep().getCode())
-                .isEqualTo("SS");
+        var ssn = adt.getIdentifier().stream()
+                .filter(i -> i.getValue().equals("123456789"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(ssn.hasSystem()).isFalse();
+        assertThat(ssn.getType().getCodingFirstRep().getCode()).isEqualTo("SS");
     }
 
     @Test
@@ -378,7 +379,8 @@ class Hl7v2MessageTypesTest {
     }
 
     @Test
-    void aReportWithOnlyThePlacersNumberIsIdentifiedByItAndPatientLevelObxIsReportedNotRefused() throws Exception {
+    void aReportWithOnlyThePlacersNumberIsIdentifiedByItAndPatientLevelObxIsAnObservationOutsideTheReport()
+            throws Exception {
         String oru = "MSH|^~\\&|LAB|LABB|PORTAL|NHS|20260701101500||ORU^R01|M1|P|2.5.1\r"
                 + "PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F\r"
                 + "OBX|1|NM|29463-7^Weight^LN||70|kg|||||F\r";
@@ -390,9 +392,18 @@ class Hl7v2MessageTypesTest {
         assertThat(report.getIdentifierFirstRep().getValue()).isEqualTo("P77");
         assertThat(report.getIdentifierFirstRep().getType().getCodingFirstRep().getCode())
                 .isEqualTo("PLAC");
-        assertThat(conversion.unmapped()).contains("OBX outside an order (before any OBR)");
-        assertThat(all(conversion.bundle(), org.hl7.fhir.r4.model.Observation.class))
-                .hasSize(1);
+        List<org.hl7.fhir.r4.model.Observation> observations =
+                all(conversion.bundle(), org.hl7.fhir.r4.model.Observation.class);
+        assertThat(observations).hasSize(2);
+        // The weight belongs to no order: the patient's, identified by the patient and its code.
+        var weight = observations.stream()
+                .filter(o -> o.getCode().getCodingFirstRep().getCode().equals("29463-7"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(weight.getIdentifierFirstRep().getSystem())
+                .isEqualTo("https://healthportal.io/Id/partner/lab-b/observation");
+        assertThat(weight.getIdentifierFirstRep().getValue()).endsWith("/29463-7");
+        assertThat(report.getResult()).hasSize(1);
         assertThat(code(() -> convert(oru + "OBR|1|||24317-0^Hemogram^LN\r"))).isEqualTo("INGEST-HL7-NO-ORDER-NUMBER");
     }
 

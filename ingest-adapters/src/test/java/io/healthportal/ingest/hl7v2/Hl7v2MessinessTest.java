@@ -110,12 +110,11 @@ class Hl7v2MessinessTest {
 
     @Test
     void segmentsAMessageTypeDoesNotReadAreReportedEvenWhereAnotherTypeReadsThem() throws Exception {
-        Hl7v2Format.Conversion adt =
-                format.convert(ADT_A01 + PID + PV1 + "OBX|1|NM|8867-4^Heart rate^LN||72|/min|||||F\r", source());
-        assertThat(adt.unmapped()).contains("OBX");
-        Hl7v2Format.Conversion oru =
-                format.convert(Hl7v2FormatTest.oru("PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F\rPV1|1|O"), source());
-        assertThat(oru.unmapped()).contains("PV1").doesNotContain("OBX", "OBR");
+        Hl7v2Format.Conversion adt = format.convert(ADT_A01 + PID + PV1 + "SPM|1|S1||BLD\r", source());
+        assertThat(adt.unmapped()).contains("SPM");
+        Hl7v2Format.Conversion oru = format.convert(
+                Hl7v2FormatTest.oru("PID|1||A123^^^LABB^MR||SMITH^JO||19800101|F\rAL1|1|DA|P^PENICILLIN"), source());
+        assertThat(oru.unmapped()).contains("AL1").doesNotContain("OBX", "OBR");
     }
 
     @Test
