@@ -89,7 +89,12 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "system/Appointment.crus",
             "system/Slot.crus",
             "system/Schedule.crus",
-            "system/Provenance.crus");
+            "system/Provenance.crus",
+            "system/Procedure.crus",
+            "system/ServiceRequest.crus",
+            "system/Specimen.crus",
+            "system/Location.crus",
+            "system/Organization.crus");
 
     private final String demoAppRedirectUri;
     private final String demoAppLaunchUrl;

@@ -48,7 +48,8 @@ public final class HapiServerProcess {
             + " system/DiagnosticReport.crus system/MedicationDispense.crus system/MedicationRequest.crus"
             + " system/MedicationStatement.crus system/Immunization.crus system/Condition.crus"
             + " system/AllergyIntolerance.crus system/Appointment.crus system/Slot.crus system/Schedule.crus"
-            + " system/Provenance.crus";
+            + " system/Provenance.crus system/Procedure.crus system/ServiceRequest.crus system/Specimen.crus"
+            + " system/Location.crus system/Organization.crus";
 
     private final Process process;
     private final int port;
