@@ -51,7 +51,9 @@ public final class IngestBenchmarkCommand {
 
     /** What an ORU^R01 becomes: the patient, the report, its observations and the Provenance. */
     private static final String INGEST_SCOPES =
-            "system/Patient.crus system/DiagnosticReport.crus system/Observation.crus system/Provenance.crus";
+            "system/Patient.crus system/DiagnosticReport.crus system/Observation.crus system/Provenance.crus"
+                    + " system/ServiceRequest.crus system/Specimen.crus system/Encounter.crus system/Organization.crus"
+                    + " system/Location.crus";
 
     /** Untimed messages first, so the JIT, connection pools and tokens are warm when timing starts. */
     private static final int WARM_UP_MESSAGES = 30;
