@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HL7 v2 (2.3 to 2.8) into one FHIR transaction bundle per message: ADT^A01/A03/A04/A08 to Patient and
- * Encounter, ADT^A40 to linked Patients, ORU^R01 to DiagnosticReport and Observations, VXU^V04 to
- * Immunization, RDE^O11 to MedicationRequest, RDS^O13 to MedicationDispense and SIU^S12-S15/S26 to
- * Appointment (with Slot and Schedule). Every message is parsed into the
+ * Encounter, with AllergyIntolerance (AL1), Condition (DG1), Procedure (PR1) and Observation (OBX); ADT^A40
+ * to linked Patients; ORU^R01 to DiagnosticReport, Observations, Specimens and the order's ServiceRequest;
+ * VXU^V04 to Immunization; RDE^O11 to MedicationRequest, RDS^O13 to MedicationDispense and SIU^S12-S15/S26
+ * to Appointment (with Slot and Schedule); a PV1 in an ORU or VXU to the visit's Encounter. Every message is parsed into the
  * v2.6 model (HAPI's canonical parsing), so the mapping is written once for all versions. Each resource
  * is written by a conditional request on its business identifier, so a replay updates what the first
  * delivery created; each carries {@code meta.source} (partner and MSH-10; hapi-server appends its request id after {@code #}), and one Provenance per
@@ -265,7 +266,8 @@ public final class Hl7v2Format implements FormatMapper {
                 ResultMapping.addNote(new Fields(segment), last, partner);
             } else if (name.equals("NTE")) {
                 unmapped.add("NTE outside an observation");
-            } else {
+            } else if (!name.equals("PRT")) {
+                // An observation's group holds its PRT (participants) and NTE (notes); anything else ends it.
                 last = null;
             }
         }
