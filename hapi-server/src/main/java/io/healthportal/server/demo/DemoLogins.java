@@ -10,12 +10,19 @@ import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.authserver.StaffSecondFactor;
 import io.healthportal.server.security.SystemRole;
 import java.net.URI;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -35,6 +42,9 @@ class DemoLogins implements ApplicationRunner, Ordered {
 
     /** A demo login; printed by {@code ./portal} and documented in the README. */
     record Login(String username, String password, PortalRole role) {}
+
+    private static final String DEMO_APPOINTMENT_SYSTEM = "https://healthportal.io/Id/demo-appointment";
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     static final List<Login> PATIENTS = List.of(
             new Login("patient", "patient-demo", PortalRole.PATIENT),
@@ -142,6 +152,7 @@ class DemoLogins implements ApplicationRunner, Ordered {
                         name(practitioner.getNameFirstRep()));
                 secondFactor.enrolDemo(login.username(), STAFF_TOTP_KEY);
             }
+            patients.forEach(patient -> bookWithDemoClinician((Patient) patient, practitioner));
         }
         clients.registerPublicApp(DEMO_APP, "Demo patient app", demoAppRedirectUri, demoAppLaunchUrl, DEMO_APP_SCOPES);
         for (String partner : ingestPartners) {
@@ -158,6 +169,38 @@ class DemoLogins implements ApplicationRunner, Ordered {
                 patients.size() + (practitioners.isEmpty() ? 0 : STAFF.size()),
                 DEMO_APP,
                 ingestPartners);
+    }
+
+    /**
+     * A booked appointment of the demo patient with the demo clinician, so that the README's clinician
+     * path finds that patient in the EHR simulator, which lists only a clinician's own patients.
+     * Conditional on its identifier: made once, on the first start.
+     */
+    private void bookWithDemoClinician(Patient patient, Practitioner practitioner) {
+        String patientId = patient.getIdElement().getIdPart();
+        ZonedDateTime start =
+                ZonedDateTime.now(LONDON).plusDays(1).withHour(9).withMinute(30).truncatedTo(ChronoUnit.MINUTES);
+        Appointment appointment = new Appointment()
+                .setStatus(Appointment.AppointmentStatus.BOOKED)
+                .setDescription("Review with the demo clinician")
+                .setStartElement(new InstantType(Date.from(start.toInstant())))
+                .setEndElement(new InstantType(Date.from(start.plusMinutes(15).toInstant())));
+        appointment.addIdentifier().setSystem(DEMO_APPOINTMENT_SYSTEM).setValue("demo-clinician-" + patientId);
+        appointment
+                .addParticipant()
+                .setActor(new Reference("Patient/" + patientId))
+                .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        appointment
+                .addParticipant()
+                .setActor(new Reference(
+                        "Practitioner/" + practitioner.getIdElement().getIdPart()))
+                .setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        daoRegistry
+                .getResourceDao(Appointment.class)
+                .create(
+                        appointment,
+                        "identifier=" + DEMO_APPOINTMENT_SYSTEM + "|demo-clinician-" + patientId,
+                        new SystemRequestDetails());
     }
 
     private void save(Login login, String fhirUser, String displayName) {
