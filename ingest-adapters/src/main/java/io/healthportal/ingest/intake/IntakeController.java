@@ -9,6 +9,7 @@ import io.healthportal.ingest.intake.Receipts.Accepted;
 import io.healthportal.ingest.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,13 +26,14 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /ingest/{partner}}: any payload of a configured partner, answered 202 with a receipt id once
  * stored. The caller must be that partner: its Backend Services client, registered with hapi-server
  * under the partner's id, with a token from hapi-server (401 without one, 403 for any other caller). A
- * body over {@code portal.ingest.max-payload-size} is 413, without reading more of it than the limit;
- * an HL7 v2 payload must start with a usable MSH (400 otherwise).
+ * body over {@code portal.ingest.max-payload-size} is 413 and never stored (beyond the limit it is read
+ * only to be thrown away); an HL7 v2 payload must start with a usable MSH (400 otherwise).
  */
 @RestController
 class IntakeController {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeController.class);
+    private static final long DISCARD_AT_MOST = 1L << 30;
 
     private final IngestProperties properties;
     private final Receipts receipts;
@@ -58,12 +60,12 @@ class IntakeController {
         }
         long limit = properties.maxPayloadSize().toBytes();
         if (request.getContentLengthLong() > limit) {
-            return tooLarge(partner, limit);
+            return tooLarge(partner, limit, request);
         }
         // Without a declared length (chunked), read one byte past the limit at most.
         byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (body.length > limit) {
-            return tooLarge(partner, limit);
+            return tooLarge(partner, limit, request);
         }
         if (body.length == 0) {
             return problem(HttpStatus.BAD_REQUEST, "INGEST-EMPTY", "the request body is empty");
@@ -107,8 +109,20 @@ class IntakeController {
                 .body(Map.of("receiptId", accepted.receiptId().toString(), "duplicate", accepted.duplicate()));
     }
 
-    private static ResponseEntity<Map<String, Object>> tooLarge(String partner, long limit) {
+    /**
+     * 413. The rest of the body is read and thrown away first (up to {@value #DISCARD_AT_MOST} bytes):
+     * a connection closed with unread input is reset, and the reset can destroy the answer before the
+     * partner reads it.
+     */
+    private static ResponseEntity<Map<String, Object>> tooLarge(String partner, long limit, HttpServletRequest request)
+            throws IOException {
         log.warn("INGEST-PAYLOAD-TOO-LARGE: partner {} sent more than {} bytes over HTTP; refused", partner, limit);
+        InputStream rest = request.getInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long discarded = 0;
+        for (int read = 0; read >= 0 && discarded < DISCARD_AT_MOST; read = rest.read(buffer)) {
+            discarded += read;
+        }
         return problem(
                 HttpStatus.PAYLOAD_TOO_LARGE,
                 "INGEST-PAYLOAD-TOO-LARGE",
