@@ -77,6 +77,8 @@ class PartnerLimitInterceptor {
     static final String NO_HISTORY = "PORTAL-AUTH-403: history is not available to a partner system";
     static final String NO_EXPORT = "PORTAL-AUTH-403: Bulk export is not available to a partner system";
     static final String NO_DELETE = "PORTAL-AUTH-403: a partner system does not delete";
+    static final String NO_META_SNAPSHOT =
+            "PORTAL-AUTH-403: a partner system does not replace stored tags (X-Meta-Snapshot-Mode)";
     static final String NO_SYSTEM_SEARCH = "PORTAL-AUTH-403: a partner system searches one resource type at a time";
 
     static final String TAG_PARAMETER = "_tag";
@@ -138,6 +140,11 @@ class PartnerLimitInterceptor {
     public void checkRequest(RequestDetails request, RestOperationTypeEnum operation) {
         if (limitOf(request) == null || operation == null) {
             return;
+        }
+        // The update checks assume HAPI keeps stored tags; this header would let an update drop other
+        // partners' tags and the demographics owner's.
+        if (request.getHeader("X-Meta-Snapshot-Mode") != null) {
+            throw new ForbiddenOperationException(NO_META_SNAPSHOT);
         }
         String type = request.getResourceName();
         switch (operation) {
