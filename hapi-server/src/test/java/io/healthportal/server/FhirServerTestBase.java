@@ -17,6 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -79,6 +82,21 @@ public abstract class FhirServerTestBase {
         IGenericClient client = fhirContext.newRestfulGenericClient(fhirBase());
         client.registerInterceptor(new BearerTokenClientInterceptor(systemClient::accessToken));
         return client;
+    }
+
+    /** The AuditEvents naming {@code agentName} as an agent with subtype {@code subtype}, read with full access. */
+    protected List<AuditEvent> auditEvents(String agentName, String subtype) {
+        return client()
+                .search()
+                .forResource(AuditEvent.class)
+                .where(AuditEvent.AGENT_NAME.matchesExactly().value(agentName))
+                .and(AuditEvent.SUBTYPE.exactly().code(subtype))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry()
+                .stream()
+                .map(entry -> (AuditEvent) entry.getResource())
+                .toList();
     }
 
     /** HAPI's generic client without a token. */

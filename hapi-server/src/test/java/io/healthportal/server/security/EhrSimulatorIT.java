@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -211,17 +210,7 @@ class EhrSimulatorIT extends FhirServerTestBase {
         assertThat(launched.statusCode()).isEqualTo(302);
 
         trail.flush();
-        List<AuditEvent> breakGlass = client()
-                .search()
-                .forResource(AuditEvent.class)
-                .where(AuditEvent.AGENT_NAME.matchesExactly().value(clinician))
-                .and(AuditEvent.SUBTYPE.exactly().code("break-glass"))
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntry()
-                .stream()
-                .map(entry -> (AuditEvent) entry.getResource())
-                .toList();
+        List<AuditEvent> breakGlass = auditEvents(clinician, "break-glass");
         assertThat(breakGlass).singleElement().satisfies(event -> {
             assertThat(event.getPurposeOfEventFirstRep().getText()).isEqualTo(reason);
             assertThat(event.getEntityFirstRep().getWhat().getReferenceElement().getIdPart())

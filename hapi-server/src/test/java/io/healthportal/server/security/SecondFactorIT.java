@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -170,17 +169,7 @@ class SecondFactorIT extends FhirServerTestBase {
                 "000000".equals(AuthorizationCodeFlow.currentCode(key)) ? "111111" : "000000");
         trail.flush();
 
-        List<AuditEvent> events = client()
-                .search()
-                .forResource(AuditEvent.class)
-                .where(AuditEvent.AGENT_NAME.matchesExactly().value(username))
-                .and(AuditEvent.SUBTYPE.exactly().code("second-factor"))
-                .returnBundle(Bundle.class)
-                .execute()
-                .getEntry()
-                .stream()
-                .map(entry -> (AuditEvent) entry.getResource())
-                .toList();
+        List<AuditEvent> events = auditEvents(username, "second-factor");
         assertThat(events)
                 .extracting(AuditEvent::getOutcome)
                 .containsExactlyInAnyOrder(AuditEvent.AuditEventOutcome._0, AuditEvent.AuditEventOutcome._4);
