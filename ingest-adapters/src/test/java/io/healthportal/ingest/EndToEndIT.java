@@ -15,6 +15,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.healthportal.demo.LabResultMessages;
 import io.healthportal.ingest.config.IngestProperties;
 import io.healthportal.ingest.hl7v2.MllpListeners;
+import io.healthportal.ingest.operator.PatientWorkItems;
 import io.healthportal.ingest.pipeline.PatientOwnership;
 import io.healthportal.ingest.testing.Corpus;
 import io.healthportal.ingest.testing.HapiServerProcess;
@@ -37,10 +38,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -75,6 +80,9 @@ class EndToEndIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    PatientWorkItems workItems;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -243,25 +251,33 @@ class EndToEndIT {
         assertThat(tags(patient, PatientOwnership.PARTNER_TAG_SYSTEM))
                 .containsExactlyInAnyOrder("clinic-a", "demo-lab", "pharmacy-c");
 
+        // The Patient's own view: its compartment, as $everything (what a patient's token reaches) shows it,
+        // of the types the test's client reads (the compartment holds the access AuditEvents too).
         String subject = "Patient/" + patient.getIdElement().getIdPart();
-        Bundle observations = fhir.search()
-                .byUrl("Observation?subject=" + subject)
+        Bundle everything = fhir.search()
+                .byUrl(HapiServerProcess.start().fhirBaseUrl() + "/" + subject
+                        + "/$everything?_type=Patient,Observation,DiagnosticReport,MedicationDispense,Encounter")
                 .returnBundle(Bundle.class)
                 .execute();
-        assertThat(observations.getEntry()).hasSize(result.observationCount());
-        assertThat(observations.getEntry())
-                .allSatisfy(e -> assertThat(tags(e.getResource(), PatientOwnership.PARTNER_TAG_SYSTEM))
-                        .containsExactly("demo-lab"));
-        Bundle dispenses = fhir.search()
-                .byUrl("MedicationDispense?subject=" + subject)
-                .returnBundle(Bundle.class)
-                .execute();
-        assertThat(dispenses.getEntry()).hasSize(1);
-        Bundle encounters = fhir.search()
-                .byUrl("Encounter?subject=" + subject)
-                .returnBundle(Bundle.class)
-                .execute();
-        assertThat(encounters.getEntry()).hasSize(1);
+        List<Resource> own = everything.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .toList();
+        assertThat(own).filteredOn(Observation.class::isInstance).hasSize(result.observationCount());
+        assertThat(own)
+                .filteredOn(Observation.class::isInstance)
+                .allSatisfy(o ->
+                        assertThat(tags(o, PatientOwnership.PARTNER_TAG_SYSTEM)).containsExactly("demo-lab"));
+        assertThat(own).filteredOn(DiagnosticReport.class::isInstance).hasSize(1);
+        assertThat(own).filteredOn(MedicationDispense.class::isInstance).hasSize(1);
+        assertThat(own)
+                .filteredOn(Encounter.class::isInstance)
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(tags(e, PatientOwnership.PARTNER_TAG_SYSTEM)).containsExactly("clinic-a"));
+        assertThat(own)
+                .filteredOn(Patient.class::isInstance)
+                .extracting(r -> r.getIdElement().getIdPart())
+                .containsExactly(patient.getIdElement().getIdPart());
 
         // Lab B sends the result again under a new control id: nothing new on the Patient.
         String version = patient.getMeta().getVersionId();
@@ -275,7 +291,7 @@ class EndToEndIT {
     /**
      * A message whose NHS number nobody has: a new Patient, owned by its partner and unverified, and one
      * work item; the same result again (new control id) adds neither. Verifying the item takes the mark
-     * off the Patient on hapi-server.
+     * off the Patient on hapi-server, as the patient verifier (no partner may).
      */
     @Test
     void anUnknownNhsNumberMakesOneUnverifiedPatientAndOneWorkItemHoweverOftenItIsSent() throws Exception {
@@ -303,9 +319,15 @@ class EndToEndIT {
                 .endsWith(result.nhsNumber().substring(7))
                 .doesNotContain(result.nhsNumber().substring(0, 7));
 
-        // Verifying the item is not exercised here: it removes the tag as the partner's client, which
-        // hapi-server's partner limit refuses (read by id, replacing tags). Open in issue 4; the operator
-        // API's own test (PatientWorkItemApiIT) covers the item's states against the scripted endpoint.
+        // An operator verifies it (the operator API's service; its HTTP side is PatientWorkItemApiIT's):
+        // through the patient verifier's client, the tag goes and nothing else changes.
+        long itemId = ((Number) item.get("id")).longValue();
+        assertThat(workItems.verify(itemId, "e2e-operator")).isTrue();
+        Patient verified = onlyPatientWith(fhir, NHS_SYSTEM, result.nhsNumber());
+        assertThat(tags(verified, PatientOwnership.VERIFICATION_SYSTEM)).isEmpty();
+        assertThat(tags(verified, PatientOwnership.OWNER_TAG_SYSTEM)).containsExactly("demo-lab");
+        assertThat(identifierValues(verified)).isEqualTo(identifierValues(patient));
+        assertThat(workItems.find(itemId).orElseThrow().state()).isEqualTo("VERIFIED");
     }
 
     /** The generated result as lab B sends it, with a MRN of this run (the generator's repeat across runs). */

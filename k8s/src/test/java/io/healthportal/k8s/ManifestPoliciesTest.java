@@ -628,6 +628,11 @@ class ManifestPoliciesTest {
             client.path("scopes").forEach(scope -> granted.add(scope.asText()));
             assertThat(granted).as("granted to " + clientId).containsAll(ingestRequestedScopes());
         }
+        // ingest-adapters' default verifier client id (IngestProperties.BackendAuth).
+        JsonNode verifier = clients.path("ingest-patient-verifier");
+        assertThat(verifier.path("role").asText()).isEqualTo("patient-verifier");
+        assertThat(URI.create(verifier.path("jwks-uri").asText()).getHost()).isEqualTo(serviceHost("ingest-adapters"));
+        assertThat(verifier.path("scopes").toString()).isEqualTo("[\"system/Patient.u\"]");
     }
 
     @Test

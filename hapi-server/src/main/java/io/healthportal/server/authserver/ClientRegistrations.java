@@ -125,6 +125,8 @@ public class ClientRegistrations {
             settings.setting(ROLE_SETTING, SystemRole.PARTNER).setting(PARTNER_ID_SETTING, partner.partnerId());
         } else if (role instanceof SystemRole.EhrSystem ehr) {
             settings.setting(ROLE_SETTING, SystemRole.EHR_SYSTEM).setting(GROUP_SETTING, ehr.group());
+        } else if (role instanceof SystemRole.PatientVerifier) {
+            settings.setting(ROLE_SETTING, SystemRole.PATIENT_VERIFIER);
         }
         keys.accept(settings);
         save(RegisteredClient.withId(existingIdOr(clientId))

@@ -23,8 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * (ingest-adapters' partner clients, smart-apps), its partners' systems and EHRs without a person at the
  * admin API. Each names its public keys inline ({@code jwks}, a JWKS document) or by URL ({@code
  * jwks-uri}), and optionally a {@link SystemRole}: {@code role: partner} (with {@code partner-id}, the
- * client id when omitted) or {@code role: ehr-system} (with {@code group}, its registered Group's id).
- * A client without a role holds its system scopes alone.
+ * client id when omitted), {@code role: ehr-system} (with {@code group}, its registered Group's id) or
+ * {@code role: patient-verifier}. A client without a role holds its system scopes alone.
  *
  * <pre>
  * portal.auth.backend-clients.ingest-demo-lab.jwks-uri: https://ingest.example/.well-known/jwks.json
@@ -103,7 +103,7 @@ class ConfiguredBackendClients implements ApplicationRunner {
      * @param jwks the client's public keys as a JWKS document
      * @param jwksUri where the client publishes its public keys
      * @param scopes the {@code system/} scopes it may be granted
-     * @param role {@code partner}, {@code ehr-system}, or empty for none
+     * @param role {@code partner}, {@code ehr-system}, {@code patient-verifier}, or empty for none
      * @param partnerId a partner's id (its {@code meta.tag} code); the client id when empty
      * @param group an EHR system's Group id: the patients it may read
      */

@@ -106,6 +106,15 @@ class DemoLogins implements ApplicationRunner, Ordered {
             "system/Location.crus",
             "system/Organization.crus");
 
+    /**
+     * The client through which ingest-adapters' operator API marks an unverified Patient verified (ingest's
+     * default {@code portal.ingest.auth.verifier-client-id}); k8s/base/hapi-server-config.yaml registers
+     * the same.
+     */
+    static final String INGEST_VERIFIER_CLIENT = "ingest-patient-verifier";
+
+    static final Set<String> INGEST_VERIFIER_SCOPES = Set.of("system/Patient.u");
+
     private final String demoAppRedirectUri;
     private final String demoAppLaunchUrl;
     private final URI ingestClientJwksUri;
@@ -163,6 +172,12 @@ class DemoLogins implements ApplicationRunner, Ordered {
                     INGEST_SCOPES,
                     new SystemRole.Partner(partner));
         }
+        clients.registerBackendService(
+                INGEST_VERIFIER_CLIENT,
+                "ingest-adapters' patient verification",
+                ingestClientJwksUri,
+                INGEST_VERIFIER_SCOPES,
+                new SystemRole.PatientVerifier());
         log.warn(
                 "Demo logins provisioned for {} people, the public client '{}' and the partner clients of"
                         + " ingest-adapters for {} (embedded default only)",

@@ -50,6 +50,7 @@ class FhirSecurityConfig {
                 new CareRelationshipInterceptor(careRelationships, trail),
                 new EhrSystemInterceptor(groupMembers),
                 new PartnerLimitInterceptor(),
+                new PatientVerifierInterceptor(),
                 new SmartSearchNarrowingInterceptor(),
                 new CategoryScopeInterceptor(),
                 new SmartAuthorizationInterceptor(),

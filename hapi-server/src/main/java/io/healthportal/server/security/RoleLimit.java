@@ -54,6 +54,9 @@ public record RoleLimit(Map<String, Set<Permission>> types) {
     static final RoleLimit EHR_SYSTEM =
             new RoleLimit(Map.of(EVERY_TYPE, EnumSet.of(Permission.READ, Permission.SEARCH)));
 
+    /** Patient updates, and {@link PatientVerifierInterceptor} keeps those to removing the verification tag. */
+    static final RoleLimit PATIENT_VERIFIER = new RoleLimit(Map.of("Patient", EnumSet.of(Permission.UPDATE)));
+
     public RoleLimit {
         types = Map.copyOf(types);
     }

@@ -42,8 +42,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  *
  * <p>Not yet covered (issue 3): granular scopes other than {@code category}; chained parameters into a type outside the grant ({@code
  * Appointment?reason-reference:Condition.code=...}) are not refused; PATCH by patient and role-limited
- * tokens, operations other than {@code $everything} on the patient's own record, and Bulk export need a
- * {@code *.cruds} system or user scope.
+ * tokens, operations other than {@code $everything} (on the patient's own record, on any Patient for a
+ * back end without a role whose system scopes read Patients, every resource in the answer within its
+ * scopes), and Bulk export need a {@code *.cruds} system or user scope.
  */
 class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
@@ -192,6 +193,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         if (grant.unrestricted()) {
             return new RuleBuilder().allowAll("unrestricted scope").build();
         }
+        if (role instanceof SystemRole.PatientVerifier) {
+            return patientVerifierRules(grant);
+        }
         IAuthRuleBuilder rules = new RuleBuilder();
         IdType patient = grant.patient().map(id -> new IdType("Patient", id)).orElse(null);
         for (SmartScope scope : grant.scopes()) {
@@ -238,6 +242,16 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .andRequireExplicitResponseAuthorization()
                     .andThen();
         }
+        if (role == null && !grant.roleLimited() && systemReadsPatients(grant)) {
+            // A back end without a role (the portal's own) reads a patient's record in one request; every
+            // resource in the answer must still pass the read rules above.
+            rules = rules.allow("system $everything")
+                    .operation()
+                    .named("$everything")
+                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .andRequireExplicitResponseAuthorization()
+                    .andThen();
+        }
         if (role instanceof SystemRole.EhrSystem ehr) {
             rules = ehrSystemRules(rules, grant, ehr);
         }
@@ -250,6 +264,31 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 .metadata()
                 .andThen()
                 .denyAll("PORTAL-AUTH-403: outside the token's scopes")
+                .build();
+    }
+
+    private static boolean systemReadsPatients(SmartGrant grant) {
+        return grant.scopes().stream()
+                .anyMatch(scope -> scope.context() == Context.SYSTEM
+                        && scope.query() == null
+                        && scope.reaches("Patient", Permission.READ));
+    }
+
+    /**
+     * The patient verifier's one operation, with a Patient update scope; {@link PatientVerifierInterceptor}
+     * has already refused any other request and any tag other than the verification tag.
+     */
+    private static List<IAuthRule> patientVerifierRules(SmartGrant grant) {
+        IAuthRuleBuilder rules = new RuleBuilder();
+        if (grant.allows("Patient", Permission.UPDATE)) {
+            rules = rules.allow("patient verifier removes the verification tag")
+                    .operation()
+                    .named(PatientVerifierInterceptor.META_DELETE)
+                    .onInstancesOfType(org.hl7.fhir.r4.model.Patient.class)
+                    .andAllowAllResponses()
+                    .andThen();
+        }
+        return rules.denyAll("PORTAL-AUTH-403: outside the patient verifier's role")
                 .build();
     }
 

@@ -7,10 +7,11 @@ import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * What a SMART Backend Services client is to the portal beyond its scopes (issue 3, item 14): a partner
- * system, which writes its own data and matches Patients by identifier, or an EHR system, which reads
- * the patients of its registered Group and creates EHR launches. The effective permission is the
+ * system, which writes its own data and matches Patients by identifier; an EHR system, which reads the
+ * patients of its registered Group and creates EHR launches; or the patient verifier, through which the
+ * ingest operators' decisions mark an unverified Patient verified. The effective permission is the
  * granted scopes intersected with the role's {@link #limit()}, and further limited by {@link
- * PartnerLimitInterceptor} or {@link EhrSystemInterceptor}.
+ * PartnerLimitInterceptor}, {@link EhrSystemInterceptor} or {@link PatientVerifierInterceptor}.
  *
  * <p>Only an operator gives a client a role ({@code portal.auth.backend-clients.<id>.role}); the
  * authorization server keeps it with the client and signs it into each access token it issues to that
@@ -18,7 +19,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * or {@value #GROUP_CLAIM}, so {@code /fhir} needs no database read to apply it. A client without a role
  * keeps its system scopes alone, as the portal's own back ends do.
  */
-public sealed interface SystemRole permits SystemRole.Partner, SystemRole.EhrSystem {
+public sealed interface SystemRole permits SystemRole.Partner, SystemRole.EhrSystem, SystemRole.PatientVerifier {
 
     /** The access-token claim naming a partner system's partner id. */
     String PARTNER_CLAIM = "portal_partner";
@@ -28,6 +29,7 @@ public sealed interface SystemRole permits SystemRole.Partner, SystemRole.EhrSys
 
     String PARTNER = "partner";
     String EHR_SYSTEM = "ehr-system";
+    String PATIENT_VERIFIER = "patient-verifier";
 
     /** Letters, digits, {@code . _ -}: safe in a tag code, a claim and a client id. */
     Pattern PARTNER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -103,7 +105,31 @@ public sealed interface SystemRole permits SystemRole.Partner, SystemRole.EhrSys
     }
 
     /**
-     * The role named by {@code role} ({@value #PARTNER} or {@value #EHR_SYSTEM}) with its parameter.
+     * The service that carries out an operator's decision that an unverified Patient (one a partner's
+     * message created, matching no one) is a real person: it may remove the Patient's verification tag and
+     * do nothing else, so that a partner system cannot verify the Patients it creates itself.
+     */
+    record PatientVerifier() implements SystemRole {
+
+        @Override
+        public String claimValue() {
+            return PATIENT_VERIFIER;
+        }
+
+        @Override
+        public Map<String, String> claims() {
+            return Map.of(RoleLimit.CLAIM, PATIENT_VERIFIER);
+        }
+
+        @Override
+        public RoleLimit limit() {
+            return RoleLimit.PATIENT_VERIFIER;
+        }
+    }
+
+    /**
+     * The role named by {@code role} ({@value #PARTNER}, {@value #EHR_SYSTEM} or {@value
+     * #PATIENT_VERIFIER}) with its parameter.
      *
      * @param partnerId a partner's id; for a partner, the client id when null
      * @param group an EHR system's Group id
@@ -124,9 +150,16 @@ public sealed interface SystemRole permits SystemRole.Partner, SystemRole.EhrSys
                 }
                 yield new EhrSystem(group);
             }
+            case PATIENT_VERIFIER -> {
+                if (partnerId != null || group != null) {
+                    throw new IllegalArgumentException(
+                            "the " + PATIENT_VERIFIER + " role takes no partner-id or group");
+                }
+                yield new PatientVerifier();
+            }
             default ->
-                throw new IllegalArgumentException(
-                        "A Backend Services client's role is " + PARTNER + " or " + EHR_SYSTEM + ", not " + role);
+                throw new IllegalArgumentException("A Backend Services client's role is " + PARTNER + ", " + EHR_SYSTEM
+                        + " or " + PATIENT_VERIFIER + ", not " + role);
         };
     }
 
@@ -143,6 +176,9 @@ public sealed interface SystemRole permits SystemRole.Partner, SystemRole.EhrSys
             }
             if (EHR_SYSTEM.equals(role)) {
                 return Optional.of(new EhrSystem(token.getClaimAsString(GROUP_CLAIM)));
+            }
+            if (PATIENT_VERIFIER.equals(role)) {
+                return Optional.of(new PatientVerifier());
             }
         } catch (IllegalArgumentException e) {
             return Optional.empty();

@@ -41,9 +41,9 @@ class ScopeEnforcementIT extends FhirServerTestBase {
                 client().create().resource(observation).execute().getId().getIdPart();
     }
 
-    private String tokenFor(String scope) {
+    private String tokenFor(String... scopes) {
         return BackendServicesTestClient.register(
-                        registrations, "http://localhost:" + port + "/oauth2/token", Set.of(scope))
+                        registrations, "http://localhost:" + port + "/oauth2/token", Set.of(scopes))
                 .accessToken();
     }
 
@@ -71,6 +71,20 @@ class ScopeEnforcementIT extends FhirServerTestBase {
         assertForbidden(as(token, get("/Observation?subject=Patient/" + patientId)));
         assertForbidden(as(token, post("/Patient", "{\"resourceType\":\"Patient\"}")));
         assertForbidden(as(token, anonymousRequest("/Patient/" + patientId).DELETE()));
+    }
+
+    @Test
+    void aBackEndReadsAPatientsRecordWithEverythingOnlyWithinItsScopes() {
+        String readsBoth = tokenFor("system/Patient.rs", "system/Observation.rs");
+        String readsPatients = tokenFor("system/Patient.rs");
+
+        HttpResponse<String> record =
+                as(readsBoth, get("/Patient/" + patientId + "/$everything?_type=Patient,Observation"));
+        assertThat(record.statusCode()).as(record.body()).isEqualTo(200);
+        assertThat(record.body()).contains("Patient/" + patientId, "Observation/" + observationId);
+        // The Observation in the answer is outside this token's scopes: all of it is refused.
+        assertForbidden(as(readsPatients, get("/Patient/" + patientId + "/$everything")));
+        assertForbidden(as(tokenFor("system/Observation.rs"), get("/Patient/" + patientId + "/$everything")));
     }
 
     @Test

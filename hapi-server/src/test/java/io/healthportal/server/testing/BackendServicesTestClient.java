@@ -77,7 +77,8 @@ public final class BackendServicesTestClient {
         return register(registrations, tokenEndpoint, scopes, new SystemRole.Partner(partnerId));
     }
 
-    private static BackendServicesTestClient register(
+    /** Registers a new client holding {@code scopes} with {@code role} (null: none) and returns it. */
+    public static BackendServicesTestClient register(
             ClientRegistrations registrations, String tokenEndpoint, Set<String> scopes, SystemRole role) {
         try {
             String clientId = "test-backend-" + UUID.randomUUID();

@@ -91,23 +91,30 @@ public record IngestProperties(
     /**
      * ingest-adapters as SMART Backend Services clients of hapi-server: one per partner, registered there
      * with the partner role, so that hapi-server limits each partner's writes to that partner's data
-     * (issue 4, item 18). All of them prove themselves with the one key, whose public half ingest-adapters
-     * publishes at {@code /.well-known/jwks.json}.
+     * (issue 4, item 18), and one more with hapi-server's patient-verifier role, through which the operator
+     * API marks an unverified Patient verified (no partner may do that for itself). All of them prove
+     * themselves with the one key, whose public half ingest-adapters publishes at {@code
+     * /.well-known/jwks.json}.
      *
      * @param clientIds a partner's client id where it is not {@value #CLIENT_ID_PREFIX}{@code <partner id>}
      *     (partner id to client id)
      * @param keyFile the private EC P-384 key as a JWK (the public half is registered with hapi-server)
      * @param createKeyIfMissing create the key on first start (embedded default only)
-     * @param scope the {@code system/} scopes each client asks for: what the mappings write
+     * @param scope the {@code system/} scopes each partner's client asks for: what the mappings write
+     * @param verifierClientId the patient verifier's client id
      */
     public record BackendAuth(
             Map<String, String> clientIds,
             @NotNull Path keyFile,
             boolean createKeyIfMissing,
-            @NotBlank String scope) {
+            @NotBlank String scope,
+            @NotBlank String verifierClientId) {
 
         /** A partner's client id unless {@code client-ids} names another. */
         public static final String CLIENT_ID_PREFIX = "ingest-";
+
+        /** The patient verifier removes a Patient's verification tag, which takes a Patient update scope. */
+        public static final String VERIFIER_SCOPE = "system/Patient.u";
 
         public BackendAuth {
             clientIds = clientIds == null ? Map.of() : Map.copyOf(clientIds);

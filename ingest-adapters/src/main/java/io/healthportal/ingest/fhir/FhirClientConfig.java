@@ -31,7 +31,12 @@ class FhirClientConfig {
                         .map(IngestProperties.PartnerProperties::id)
                         .toList(),
                 partnerId -> new BackendServicesClient(
-                        properties.fhirBaseUrl(), auth.clientIdFor(partnerId), auth.scope(), key));
+                        properties.fhirBaseUrl(), auth.clientIdFor(partnerId), auth.scope(), key),
+                new BackendServicesClient(
+                        properties.fhirBaseUrl(),
+                        auth.verifierClientId(),
+                        IngestProperties.BackendAuth.VERIFIER_SCOPE,
+                        key));
     }
 
     @Bean

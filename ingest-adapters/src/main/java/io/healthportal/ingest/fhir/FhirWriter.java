@@ -8,16 +8,20 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
- * Writes transaction bundles to hapi-server, finds Patients by identifier and removes a Patient's tag,
- * each time as the partner's own Backend Services client: the only way ingest-adapters reaches FHIR.
- * Every failure is a {@link FhirWriteException} that says whether the same request may succeed later.
+ * Writes transaction bundles to hapi-server and finds Patients by identifier, each time as the partner's
+ * own Backend Services client, and removes a Patient's verification tag as the patient verifier: the only
+ * way ingest-adapters reaches FHIR. Every failure is a {@link FhirWriteException} that says whether the
+ * same request may succeed later.
  */
 public class FhirWriter {
 
@@ -68,42 +72,35 @@ public class FhirWriter {
     }
 
     /**
-     * Removes one tag from a Patient, as partner {@code partnerId}: reads it, then updates that version
-     * ({@code If-Match}) without the tag, with {@code X-Meta-Snapshot-Mode: TAG}, since hapi-server
-     * otherwise keeps the stored tags of a resource that is updated. ({@code $meta-delete} would take one
-     * request, but hapi-server's rules let a system client only read, search and write.) A Patient without
-     * the tag is left as it is; a concurrent change of the Patient fails with 412, to be tried again.
+     * Removes the verification tag {@code tag} from a Patient, as the patient verifier (hapi-server lets
+     * no partner do it): {@code $meta-delete}, which leaves the Patient's content, its other tags and its
+     * version as they are, and does nothing to a Patient without the tag.
      */
-    public void removePatientTag(String partnerId, String reference, Coding tag) {
+    public void removeVerificationTag(String reference, Coding tag) {
         IdType id = new IdType(reference).toUnqualifiedVersionless();
-        Patient current = call(
-                partnerId,
-                authorization -> client.read()
-                        .resource(Patient.class)
-                        .withId(id)
-                        .withAdditionalHeader("Authorization", authorization)
-                        .execute());
-        boolean removed = current.getMeta()
-                .getTag()
-                .removeIf(t ->
-                        tag.getSystem().equals(t.getSystem()) && tag.getCode().equals(t.getCode()));
-        if (!removed) {
-            return;
-        }
-        String version = current.getMeta().getVersionId();
-        current.setId(id);
+        Parameters meta = new Parameters();
+        meta.addParameter().setName("meta").setValue(new Meta().addTag(tag));
         call(
-                partnerId,
-                authorization -> client.update()
-                        .resource(current)
+                new Credentials(authorizer::verifierAuthorization, authorizer::verifierTokenRejected),
+                authorization -> client.operation()
+                        .onInstance(id)
+                        .named("$meta-delete")
+                        .withParameters(meta)
                         .withAdditionalHeader("Authorization", authorization)
-                        .withAdditionalHeader("X-Meta-Snapshot-Mode", "TAG")
-                        .withAdditionalHeader("If-Match", "W/\"" + version + "\"")
                         .execute());
     }
 
+    /** How a request proves who makes it, and what to do when hapi-server no longer accepts that. */
+    private record Credentials(Supplier<String> authorization, Runnable rejected) {}
+
     private <T> T call(String partnerId, Function<String, T> request) {
-        String authorization = authorizer.authorization(partnerId);
+        return call(
+                new Credentials(() -> authorizer.authorization(partnerId), () -> authorizer.tokenRejected(partnerId)),
+                request);
+    }
+
+    private <T> T call(Credentials credentials, Function<String, T> request) {
+        String authorization = credentials.authorization().get();
         try {
             return request.apply(authorization);
         } catch (FhirClientConnectionException e) {
@@ -112,7 +109,7 @@ public class FhirWriter {
         } catch (BaseServerResponseException e) {
             int status = e.getStatusCode();
             if (status == 401) {
-                authorizer.tokenRejected(partnerId);
+                credentials.rejected().run();
             }
             if (status == 403) {
                 // The partner limit's refusal: the same request is refused every time.

@@ -81,8 +81,8 @@ public class PatientWorkItems {
         if (item.isEmpty()) {
             return false;
         }
-        // As the partner whose message created the Patient: its demographics owner.
-        fhir.removePatientTag(item.get().partner(), item.get().patient(), PatientOwnership.unverifiedTag());
+        // As the patient verifier: the operator decides, not the partner whose message created the Patient.
+        fhir.removeVerificationTag(item.get().patient(), PatientOwnership.unverifiedTag());
         return close(id, "VERIFIED", operator);
     }
 

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,7 @@ class FhirWriterTest {
     private final FhirContext fhir = FhirContext.forR4();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> rejected = new CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private int status = 200;
 
@@ -34,10 +38,15 @@ class FhirWriterTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/fhir", exchange -> {
             authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            requests.add(exchange.getRequestMethod() + " " + path + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String body = status == 200
                     ? fhir.newJsonParser()
-                            .encodeResourceToString(new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE))
+                            .encodeResourceToString(
+                                    path.endsWith("$meta-delete")
+                                            ? new Parameters().addParameter("return", new Meta())
+                                            : new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE))
                     : fhir.newJsonParser()
                             .encodeResourceToString(new OperationOutcome()
                                     .addIssue(new OperationOutcome.OperationOutcomeIssueComponent()
@@ -94,6 +103,32 @@ class FhirWriterTest {
         assertThat(rejected).containsExactly("demo-gp");
     }
 
+    @Test
+    void removingTheVerificationTagIsOneMetaDeleteWithThatTagAsThePatientVerifier() {
+        writer().removeVerificationTag(
+                        "Patient/42",
+                        new Coding("https://healthportal.io/CodeSystem/patient-verification", "unverified", null));
+
+        assertThat(authorizations).containsExactly("Bearer token-of-the-verifier");
+        assertThat(requests)
+                .singleElement()
+                .satisfies(request -> assertThat(request)
+                        .startsWith("POST /fhir/Patient/42/$meta-delete ")
+                        .contains("\"name\":\"meta\"", "patient-verification", "unverified"));
+    }
+
+    @Test
+    void aRejectedVerifierTokenIsForgottenNotAPartnersToken() {
+        status = 401;
+
+        FhirWriteException refused = catchThrowableOfType(
+                FhirWriteException.class,
+                () -> writer().removeVerificationTag("Patient/42", new Coding("s", "c", null)));
+
+        assertThat(refused.retryable()).isTrue();
+        assertThat(rejected).containsExactly("verifier");
+    }
+
     private FhirWriter writer() {
         return new FhirWriter(
                 fhir,
@@ -107,6 +142,16 @@ class FhirWriterTest {
                     @Override
                     public void tokenRejected(String partnerId) {
                         rejected.add(partnerId);
+                    }
+
+                    @Override
+                    public String verifierAuthorization() {
+                        return "Bearer token-of-the-verifier";
+                    }
+
+                    @Override
+                    public void verifierTokenRejected() {
+                        rejected.add("verifier");
                     }
                 });
     }

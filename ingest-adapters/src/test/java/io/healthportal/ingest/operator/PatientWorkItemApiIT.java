@@ -28,8 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The operator API over unverified Patients' work items, called with tokens as hapi-server issues them.
  * The items come from messages through the real pipeline: the scripted hapi-server finds no Patient, so
- * each message creates one, and the work item names the location hapi-server answered; verifying reads
- * that Patient back and updates it without the unverified tag.
+ * each message creates one, and the work item names the location hapi-server answered; verifying removes
+ * the unverified tag from that Patient ({@code $meta-delete}).
  */
 class PatientWorkItemApiIT extends IngestAppTestBase {
 
@@ -70,7 +70,7 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
         assertThat(JSON.readTree(verified.body()).path("state").asText()).isEqualTo("VERIFIED");
         assertThat(JSON.readTree(verified.body()).path("resolvedBy").asText()).isEqualTo("ops-admin");
         String patient = listed.path("patient").asText();
-        assertThat(FHIR.requests()).contains("GET /fhir/" + patient, "PUT /fhir/" + patient);
+        assertThat(FHIR.requests()).contains("POST /fhir/" + patient + "/$meta-delete");
         assertThat(FHIR.patient(patient).orElseThrow().getMeta().getTag())
                 .extracting(Coding::getSystem)
                 .contains("https://healthportal.io/CodeSystem/demographics-owner")
@@ -96,7 +96,7 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
         assertThat(dismissed.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(dismissed.body()).path("state").asText()).isEqualTo("DISMISSED");
         assertThat(FHIR.requests().subList(fhirRequests, FHIR.requests().size()))
-                .noneMatch(r -> r.startsWith("PUT "));
+                .noneMatch(r -> r.startsWith("PUT ") || r.endsWith("$meta-delete"));
         assertThat(call("POST", "/operator/patient-work-items/" + item + "/verify", admin)
                         .statusCode())
                 .isEqualTo(409);
@@ -107,8 +107,8 @@ class PatientWorkItemApiIT extends IngestAppTestBase {
         long item = workItemOf(MESSAGES.next());
         String patient =
                 jdbc.queryForObject("SELECT patient_reference FROM patient_work_item WHERE id = ?", String.class, item);
-        // The update of this Patient (its id is in no other request's body) is refused once.
-        FHIR.answerFor("\"id\":\"" + patient.substring("Patient/".length()) + "\"", 503);
+        // Removing this Patient's tag is refused once.
+        FHIR.answerFor(patient + "/$meta-delete", 503);
 
         HttpResponse<String> failed = call("POST", "/operator/patient-work-items/" + item + "/verify", admin);
         assertThat(failed.statusCode()).isEqualTo(502);

@@ -123,6 +123,11 @@ public final class HapiServerProcess {
                 command.add(client + ".role=partner");
                 command.add(client + ".partner-id=" + partner);
             }
+            // ingest's default patient verifier client, through which its operator API verifies Patients.
+            String verifier = "--portal.auth.backend-clients.ingest-patient-verifier";
+            command.add(verifier + ".jwks=" + clientJwks);
+            command.add(verifier + ".scopes=system/Patient.u");
+            command.add(verifier + ".role=patient-verifier");
             ProcessBuilder builder =
                     new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("POSTGRES_URL", url);

@@ -31,6 +31,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -38,8 +40,7 @@ import org.hl7.fhir.r4.model.Patient;
  * 400): it records every request and its body and answers from a script per marker found in the body,
  * then as hapi-server would in shape: a search finds nothing, a transaction's entries are each created
  * or updated (a location per entry), and the Patients it writes are kept to be read and updated by id
- * (tags kept over an update unless {@code X-Meta-Snapshot-Mode: TAG} says otherwise, as hapi-server
- * does). Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
+ * (stored tags kept over an update, as hapi-server does) and to lose tags by {@code $meta-delete}. Like hapi-server it names its token endpoint in {@code .well-known/smart-configuration},
  * hands out a token for a Backend Services client assertion, and answers 401 to a FHIR request without
  * that token. It also signs access tokens for ingest-adapters' own callers (partner systems, operators)
  * and publishes its keys at {@code /oauth2/jwks}, as hapi-server's authorization server does. The
@@ -95,10 +96,11 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
             if (!body.isEmpty()) {
                 bodies.add(body);
             }
-            requests.add(
-                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            String request =
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            requests.add(request);
             Integer status = scripts.entrySet().stream()
-                    .filter(e -> body.contains(e.getKey()))
+                    .filter(e -> body.contains(e.getKey()) || request.contains(e.getKey()))
                     .map(e -> e.getValue().poll())
                     .filter(java.util.Objects::nonNull)
                     .findFirst()
@@ -128,9 +130,20 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
             return stored == null ? "{\"resourceType\":\"OperationOutcome\"}" : encode(stored);
         }
         if (method.equals("PUT") && instance) {
-            Patient sent = JSON.newJsonParser().parseResource(Patient.class, body);
-            String snapshot = exchange.getRequestHeaders().getFirst("X-Meta-Snapshot-Mode");
-            return encode(store(parts[1], sent, snapshot != null && snapshot.contains("TAG")));
+            return encode(store(parts[1], JSON.newJsonParser().parseResource(Patient.class, body)));
+        }
+        if (method.equals("POST") && parts.length == 3 && parts[2].equals("$meta-delete")) {
+            Meta removed = (Meta) JSON.newJsonParser()
+                    .parseResource(Parameters.class, body)
+                    .getParameterFirstRep()
+                    .getValue();
+            Patient stored = patients.computeIfPresent(parts[0] + "/" + parts[1], (reference, patient) -> {
+                patient.getMeta().getTag().removeIf(tag -> removed.getTag(tag.getSystem(), tag.getCode()) != null);
+                return patient;
+            });
+            return stored == null
+                    ? "{\"resourceType\":\"OperationOutcome\"}"
+                    : encode(new Parameters().addParameter("return", stored.getMeta()));
         }
         if (!method.equals("POST") || !body.contains("\"transaction\"")) {
             return "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}";
@@ -144,7 +157,7 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
             String id =
                     !created && !url.contains("?") ? url.substring(url.indexOf('/') + 1) : "" + ids.incrementAndGet();
             if (entry.getResource() instanceof Patient patient) {
-                store(id, patient, false);
+                store(id, patient);
             }
             response.addEntry()
                     .getResponse()
@@ -154,11 +167,11 @@ public final class ScriptedFhirEndpoint implements AutoCloseable {
         return encode(response);
     }
 
-    private Patient store(String id, Patient sent, boolean tagSnapshot) {
+    private Patient store(String id, Patient sent) {
         return patients.compute("Patient/" + id, (reference, stored) -> {
             Patient next = sent.copy();
             next.setId(reference);
-            if (stored != null && !tagSnapshot) {
+            if (stored != null) {
                 stored.getMeta().getTag().stream()
                         .filter(t -> next.getMeta().getTag(t.getSystem(), t.getCode()) == null)
                         .forEach(t -> next.getMeta().addTag(t.copy()));

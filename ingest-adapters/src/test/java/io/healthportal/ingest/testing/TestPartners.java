@@ -206,7 +206,8 @@ public final class TestPartners {
                 Path.of("unused"),
                 Path.of("unused.key"),
                 URI.create("http://localhost/fhir"),
-                new IngestProperties.BackendAuth(Map.of(), Path.of("unused.json"), false, "system/Patient.crus"),
+                new IngestProperties.BackendAuth(
+                        Map.of(), Path.of("unused.json"), false, "system/Patient.crus", "ingest-patient-verifier"),
                 retry,
                 new IngestProperties.Broker(0, false, "unused"),
                 DataSize.ofMegabytes(10),
