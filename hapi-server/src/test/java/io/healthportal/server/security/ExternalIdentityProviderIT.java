@@ -131,7 +131,12 @@ class ExternalIdentityProviderIT extends FhirServerTestBase {
         assertThat(auditEvents(username, LOGIN_SUBTYPE)).anySatisfy(event -> {
             assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
             assertThat(event.getOutcomeDesc()).isEqualTo("signed in with identity provider test-patients");
-            assertThat(event.getAgentFirstRep().getWho().getReference()).isEqualTo("Patient/" + ownPatient);
+            assertThat(event.getAgentFirstRep()
+                            .getWho()
+                            .getReferenceElement()
+                            .toUnqualifiedVersionless()
+                            .getValue())
+                    .isEqualTo("Patient/" + ownPatient);
         });
     }
 
@@ -201,7 +206,7 @@ class ExternalIdentityProviderIT extends FhirServerTestBase {
     }
 
     @Test
-    void aProviderSignsInOnlyTheKindOfAccountItIsForAndNoDisabledOne() {
+    void aProviderSignsInOnlyTheKindOfAccountItIsForAndNoDisabledOne() throws Exception {
         String clinician = newUser(PortalRole.PRACTITIONER, "Practitioner/idp-test");
         String clinicianSubject = "staff-at-patients-idp-" + UUID.randomUUID();
         // Linked before the account became staff, say: the admin API would refuse this link now.
@@ -239,7 +244,8 @@ class ExternalIdentityProviderIT extends FhirServerTestBase {
                 disabledSubject,
                 disabled,
                 "test");
-        users.disable(disabled);
+        assertThat(adminPost("/users/" + disabled + "/disable", "").statusCode())
+                .isEqualTo(204);
         AuthorizationCodeFlow disabledBrowser = new AuthorizationCodeFlow(base());
         assertRefused(
                 disabledBrowser,
