@@ -215,8 +215,12 @@ class ExternalSignIn implements AuthenticationSuccessHandler, AuthenticationFail
         response.sendRedirect(errorPage(request, providerId, refusal));
     }
 
-    /** Spring Security signed the provider's identity in before this handler ran: undone here. */
+    /**
+     * Spring Security signed the provider's identity in before this handler ran: undone here, with any
+     * password sign-in this browser left waiting for its code.
+     */
     private static void signOut(HttpServletRequest request, HttpServletResponse response) {
+        request.getSession().removeAttribute(SecondFactorLogin.PENDING);
         SecurityContext empty = SecurityContextHolder.createEmptyContext();
         SecurityContextHolder.setContext(empty);
         SecondFactorLogin.CONTEXTS.saveContext(empty, request, response);

@@ -57,6 +57,8 @@ class SecondFactorLogin implements AuthenticationSuccessHandler {
             awaitSecondFactor(request, response, authentication);
             return;
         }
+        // A password sign-in this browser left waiting for its code is over: this one replaces it.
+        request.getSession().removeAttribute(PENDING);
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(authentication);
         SecurityContextHolder.setContext(context);
