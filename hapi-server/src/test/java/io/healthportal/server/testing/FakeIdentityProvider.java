@@ -42,9 +42,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * provider itself starts on first use ({@link #start}), since the portal reads discovery documents only
  * when someone signs in.
  *
- * <p>Its authorize endpoint stands in for the provider's own sign-in page: the test appends who signs
- * in ({@code login_as}) and, optionally, the {@code amr} values and a {@code tamper} (see {@link
- * Tamper}) to the URL the portal redirected to. The endpoint insists on {@code state}, {@code nonce} and
+ * <p>Its authorize endpoint shows a bare sign-in page asking who signs in (for a real browser); an
+ * HTTP-level test skips it by appending who signs in ({@code login_as}) and, optionally, the {@code
+ * amr} values and a {@code tamper} (see {@link Tamper}) to the URL the portal redirected to. The endpoint insists on {@code state}, {@code nonce} and
  * an S256 PKCE challenge; the token endpoint insists on the client secret, the redirect URI and the
  * matching PKCE verifier, and signs an ID token carrying the nonce.
  */
@@ -194,10 +194,13 @@ public final class FakeIdentityProvider {
                 && present(query.get("state"))
                 && present(query.get("nonce"))
                 && present(query.get("code_challenge"))
-                && "S256".equals(query.get("code_challenge_method"))
-                && present(query.get("login_as"));
+                && "S256".equals(query.get("code_challenge_method"));
         if (!valid) {
             respond(exchange, 400, "text/plain", "Refused authorization request: " + query.keySet());
+            return;
+        }
+        if (!present(query.get("login_as"))) {
+            respond(exchange, 200, "text/html; charset=utf-8", signInPage(providerId, query));
             return;
         }
         String code = UUID.randomUUID().toString();
@@ -266,6 +269,28 @@ public final class FakeIdentityProvider {
                 new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(grant.tamper() == Tamper.SIGNATURE ? foreignKey : key));
         return jwt.serialize();
+    }
+
+    /** The provider's own sign-in page, for a real browser: who signs in, the request carried along. */
+    private static String signInPage(String providerId, Map<String, String> query) {
+        StringBuilder page = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Test identity provider</title></head><body><main><h1>Test identity provider</h1>"
+                + "<form method=\"get\" action=\"/" + escape(providerId) + "/authorize\">");
+        query.forEach((name, value) -> page.append("<input type=\"hidden\" name=\"")
+                .append(escape(name))
+                .append("\" value=\"")
+                .append(escape(value))
+                .append("\">"));
+        return page.append("<label for=\"login_as\">Subject</label><input type=\"text\" id=\"login_as\""
+                        + " name=\"login_as\"><button type=\"submit\">Sign in</button></form></main></body></html>")
+                .toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 
     private static String s256(String verifier) {
