@@ -90,7 +90,7 @@ class ExternalSignIn implements AuthenticationSuccessHandler, AuthenticationFail
         String subject = identity.getSubject();
         // The ID token's issuer was checked against the provider's; links are stored under it.
         Optional<PortalUser> user = identities
-                .username(identity.getIdToken().getIssuer().toString(), subject)
+                .username(identity.getIdToken().getClaimAsString("iss"), subject)
                 .flatMap(users::find);
         if (user.isEmpty()) {
             refuse(request, response, providerId, null, subject, Refusal.UNLINKED);
