@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.healthportal.server.storage.FhirSchema;
 import io.healthportal.server.testing.BackendServicesTestClient;
 import io.healthportal.server.testing.BearerTokenClientInterceptor;
+import io.healthportal.server.testing.FakeIdentityProvider;
 import io.healthportal.server.testing.TestClients;
 import io.healthportal.testing.FreePort;
 import io.healthportal.testing.RequiresPostgres;
@@ -69,6 +70,8 @@ public abstract class FhirServerTestBase {
         registry.add("spring.datasource.username", () -> TestPostgres.instance().user());
         registry.add("spring.datasource.password", () -> TestPostgres.instance().password());
         registry.add("portal.data-dir", dataDir::toString);
+        // External identity providers on a fake OpenID Connect provider, started only by the tests that use it.
+        FakeIdentityProvider.configure(registry);
     }
 
     protected String fhirBase() {

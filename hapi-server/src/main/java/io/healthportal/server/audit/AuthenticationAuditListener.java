@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.LockedException;
@@ -23,7 +24,8 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Audits sign-ins on the login form (successful or not), staff members' second factor, every access
+ * Audits sign-ins on the login form and through external identity providers (successful or not), staff
+ * members' second factor, every access
  * token the token endpoint issues and every admin API request, from the events Spring Security and the
  * authorization server ({@link AccountEvents}) publish: the authorization server's classes need not
  * know about audit.
@@ -75,6 +77,24 @@ class AuthenticationAuditListener {
                 users.find(checked.username()).map(PortalUser::fhirUser).orElse(null);
         AuditActor actor = new AuditActor(fhirUser, checked.username(), null, null, checked.address());
         trail.record(events.secondFactor(clock.instant(), actor, checked.succeeded(), checked.enrolling()));
+    }
+
+    /**
+     * A sign-in through an external identity provider. The agent is the portal account when the identity
+     * is linked to one; otherwise the provider and the subject it named ({@code provider:subject}), or
+     * an unauthenticated caller when the provider's answer was refused before naming anyone.
+     */
+    @EventListener
+    void onProviderSignIn(AccountEvents.ProviderSignIn signIn) {
+        String fhirUser = signIn.username() == null
+                ? null
+                : users.find(signIn.username()).map(PortalUser::fhirUser).orElse(null);
+        String name = signIn.username() != null
+                ? signIn.username()
+                : signIn.subject() != null ? signIn.providerId() + ":" + signIn.subject() : null;
+        AuditActor actor = new AuditActor(fhirUser, name, null, null, signIn.address());
+        AuditEvent event = events.login(clock.instant(), actor, signIn.succeeded(), signIn.outcome());
+        trail.record(event);
     }
 
     @EventListener

@@ -16,6 +16,19 @@ public final class AccountEvents {
     public record SecondFactorChecked(String username, boolean succeeded, boolean enrolling, String address) {}
 
     /**
+     * A sign-in through an external identity provider, accepted or refused.
+     *
+     * @param username the portal account the identity is linked to, or null (none, or the provider's
+     *     answer was refused before the identity was known)
+     * @param providerId the provider's configured id
+     * @param subject the identity's subject at the provider, or null when the answer was refused
+     * @param outcome why it was refused, or how it was accepted (e.g. with the provider's MFA)
+     * @param address the caller's network address
+     */
+    public record ProviderSignIn(
+            String username, String providerId, String subject, boolean succeeded, String outcome, String address) {}
+
+    /**
      * A request to the admin API, whatever its outcome.
      *
      * @param administrator the administrator's username (the token's subject)

@@ -1,5 +1,6 @@
 package io.healthportal.server.authserver;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -9,19 +10,22 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Everything outside the authorization server's endpoints and {@code /fhir}: the login and consent
- * pages (a session, a form login with a TOTP step for staff, CSRF tokens), and the probes and metrics, which stay open.
+ * pages (a session, a form login with a TOTP step for staff, sign-in with external identity providers
+ * when configured, CSRF tokens), and the probes and metrics, which stay open.
  */
 @Configuration(proxyBeanMethods = false)
 class LoginConfig {
 
     @Bean
     @Order(10)
-    SecurityFilterChain loginFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain loginFilterChain(HttpSecurity http, ObjectProvider<ExternalSignIn> externalSignIn)
+            throws Exception {
         http.authorizeHttpRequests(authorize -> authorize
                         .requestMatchers(
                                 AuthorizationServerConfig.LOGIN_PAGE,
                                 // The second step of a staff sign-in; it checks the session's pending sign-in itself.
                                 SecondFactorLogin.CODE_PAGE,
+                                ExternalSignIn.ERROR_PAGE,
                                 "/error",
                                 "/livez",
                                 "/readyz",
@@ -39,6 +43,11 @@ class LoginConfig {
                         form.loginPage(AuthorizationServerConfig.LOGIN_PAGE).successHandler(new SecondFactorLogin()))
                 // Preflights of the token endpoint (OPTIONS) land here, not in the authorization server's chain.
                 .cors(Customizer.withDefaults());
+        // "Sign in with ..." external identity providers, when any is configured.
+        ExternalSignIn external = externalSignIn.getIfAvailable();
+        if (external != null) {
+            external.configure(http);
+        }
         return http.build();
     }
 }

@@ -15,7 +15,8 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.context.SecurityContextRepository;
 
 /**
- * After a right password: a patient is signed in; a member of staff is not yet. Their password
+ * After a right password (or an external identity provider's sign-in): a patient is signed in; a
+ * member of staff is not yet. Their password
  * authentication is parked in the session and they are sent to {@link SecondFactorController} for their
  * TOTP code, which completes the sign-in.
  */
@@ -38,6 +39,36 @@ class SecondFactorLogin implements AuthenticationSuccessHandler {
             signedIn.onAuthenticationSuccess(request, response, authentication);
             return;
         }
+        awaitSecondFactor(request, response, authentication);
+    }
+
+    /**
+     * A sign-in through an external identity provider ({@link ExternalSignIn}): {@code authentication}
+     * is the portal account's, as a password sign-in makes it. Staff go on to their TOTP code unless the
+     * provider's own multi-factor authentication is accepted in its place.
+     */
+    void externalSignIn(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Authentication authentication,
+            boolean multiFactorDone)
+            throws IOException, jakarta.servlet.ServletException {
+        if (needsSecondFactor(authentication) && !multiFactorDone) {
+            awaitSecondFactor(request, response, authentication);
+            return;
+        }
+        // A password sign-in this browser left waiting for its code is over: this one replaces it.
+        request.getSession().removeAttribute(PENDING);
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(authentication);
+        SecurityContextHolder.setContext(context);
+        CONTEXTS.saveContext(context, request, response);
+        signedIn.onAuthenticationSuccess(request, response, authentication);
+    }
+
+    private static void awaitSecondFactor(
+            HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+            throws IOException {
         HttpSession session = request.getSession();
         session.setAttribute(PENDING, authentication);
         SecurityContext empty = SecurityContextHolder.createEmptyContext();
