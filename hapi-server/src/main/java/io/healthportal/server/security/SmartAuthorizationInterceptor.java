@@ -1,5 +1,8 @@
 package io.healthportal.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
@@ -15,6 +18,8 @@ import io.healthportal.server.security.SmartScope.Permission;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -31,8 +36,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  *
  * <p>Staff roles narrow the scopes further (issue 3, item 14): the effective permission is the granted
  * scopes intersected with the user's {@link RoleLimit}, read from the token's {@value RoleLimit#CLAIM}
- * claim. A {@code _revinclude} or {@code _has} naming a type the effective grant cannot read is refused
- * up front, so the answer does not depend on whether such resources exist.
+ * claim. A {@code _revinclude}, a {@code _has} or a chained parameter ({@code subject:Patient.name},
+ * {@code subject.name}) reaching a type the effective grant cannot read is refused up front, so the answer
+ * does not depend on whether such resources exist: a chain would otherwise let a search ask questions about
+ * resources the token may not see and learn the answers from which of its own resources match.
  *
  * <p>Granular {@code ?category=} scopes on Observation and Condition read the type here; {@link
  * CategoryScopeInterceptor} narrows searches to their categories and hides everything else.
@@ -40,8 +47,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>A clinician's {@code user/} scopes are further limited to the patients within their care
  * relationships by {@link CareRelationshipInterceptor}.
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}; chained parameters into a type outside the grant ({@code
- * Appointment?reason-reference:Condition.code=...}) are not refused; PATCH by patient and role-limited
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}; PATCH by patient and role-limited
  * tokens, operations other than {@code $everything} on the patient's own record, and Bulk export need a
  * {@code *.cruds} system or user scope.
  */
@@ -128,7 +134,7 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         String linked = unreadableLinkedType(grant, request);
         if (linked != null) {
             return "PORTAL-AUTH-403: the token's scopes do not allow reading " + linked
-                    + ", named by _revinclude or _has";
+                    + ", named by _revinclude, _has or a chained parameter";
         }
         Permission needed = switch (operation) {
             case READ, VREAD, HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> Permission.READ;
@@ -146,9 +152,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     }
 
     /**
-     * A type the request pulls in through {@code _revinclude} or {@code _has} that the grant cannot
-     * read ({@code *} for a wildcard), or null. {@code _include} targets are known only once resolved;
-     * HAPI's check of the outgoing resources refuses those.
+     * A type the request pulls in through {@code _revinclude}, {@code _has} or a chained parameter that
+     * the grant cannot read ({@code *} for a wildcard), or null. {@code _include} targets are known only
+     * once resolved; HAPI's check of the outgoing resources refuses those.
      */
     private static String unreadableLinkedType(SmartGrant grant, RequestDetails request) {
         Map<String, String[]> parameters = request.getParameters();
@@ -173,9 +179,63 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                         return parts[i + 1];
                     }
                 }
+            } else if (!name.startsWith("_") && name.contains(".") && request.getResourceName() != null) {
+                String chained =
+                        unreadableChainTarget(grant, request.getFhirContext(), request.getResourceName(), name);
+                if (chained != null) {
+                    return chained;
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * A type a chained parameter of a {@code type} search passes through that the grant cannot read, or
+     * null. Every hop is checked: {@code subject:Patient.name} names its type; {@code subject.name} may land
+     * on each target of {@code subject} that has a {@code name} parameter, as HAPI resolves it, so each of
+     * those must be readable (a typed chain names just the one the client means). A hop the server does not
+     * know is left to HAPI, which refuses unknown parameters.
+     */
+    private static String unreadableChainTarget(SmartGrant grant, FhirContext fhirContext, String type, String name) {
+        String[] hops = name.split("\\.");
+        Set<String> from = Set.of(type);
+        for (int i = 0; i + 1 < hops.length; i++) {
+            String[] hop = hops[i].split(":", 2);
+            String nextParameter = hops[i + 1].split(":", 2)[0];
+            Set<String> to = new TreeSet<>();
+            if (hop.length > 1) {
+                to.add(hop[1]);
+            } else {
+                for (String source : from) {
+                    for (String target : referenceTargets(fhirContext, source, hop[0])) {
+                        if (searchParameter(fhirContext, target, nextParameter) != null) {
+                            to.add(target);
+                        }
+                    }
+                }
+            }
+            for (String target : to) {
+                if (!readable(grant, target)) {
+                    return target;
+                }
+            }
+            from = to;
+        }
+        return null;
+    }
+
+    private static Set<String> referenceTargets(FhirContext fhirContext, String type, String parameter) {
+        RuntimeSearchParam searchParam = searchParameter(fhirContext, type, parameter);
+        return searchParam == null ? Set.of() : searchParam.getTargets();
+    }
+
+    private static RuntimeSearchParam searchParameter(FhirContext fhirContext, String type, String parameter) {
+        try {
+            return fhirContext.getResourceDefinition(type).getSearchParam(parameter);
+        } catch (DataFormatException e) {
+            return null; // not a resource type
+        }
     }
 
     private static boolean readable(SmartGrant grant, String type) {
