@@ -30,7 +30,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * Turns the SMART scopes of the request's access token into HAPI authorization rules, deny by
  * default. Two checks: the interaction itself must be one the scopes name for the type (v2
  * {@code c r u d s}; v1 {@code read} and {@code write} translated), and every resource read or written
- * must fall under a scope, within the patient's compartment for patient scopes. Searches by patient
+ * must fall under a scope, within the patient's compartment for patient scopes (plus the Practitioners,
+ * PractitionerRoles, Organizations, Locations and Medications their record links to). Searches by patient
  * tokens are narrowed to the compartment beforehand by {@link SmartSearchNarrowingInterceptor}, so they
  * answer with the patient's own data instead of failing.
  *
@@ -47,13 +48,18 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>A clinician's {@code user/} scopes are further limited to the patients within their care
  * relationships by {@link CareRelationshipInterceptor}.
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}; PATCH by patient and role-limited
- * tokens, operations other than {@code $everything} on the patient's own record, and Bulk export need a
- * {@code *.cruds} system or user scope.
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}; a patient token's PATCH and
+ * history of anything in their compartment but their own Patient (HAPI's compartment rules decide both by
+ * the target's id, before the resource is loaded, and refuse). Operations other than {@code $everything}
+ * on the patient's own record, and Bulk export, need a {@code *.cruds} system or user scope.
  */
 class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     static final String PATIENT_CLAIM = "patient";
+
+    /** Types outside the patient compartment that patient scopes read whole (see {@link #linkedReads}). */
+    static final List<String> PATIENT_LINKED_TYPES =
+            List.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication");
 
     SmartAuthorizationInterceptor() {
         super(PolicyEnum.DENY);
@@ -272,6 +278,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     || scope.permissions().contains(Permission.SEARCH)) {
                 rules = limit(target(rules.allow(name + " read").read(), scope), inCompartment, patient)
                         .andThen();
+                if (inCompartment) {
+                    rules = linkedReads(rules, scope, name);
+                }
             }
             if (scope.permissions().contains(Permission.CREATE)
                     || scope.permissions().contains(Permission.UPDATE)) {
@@ -285,8 +294,10 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
             if (!inCompartment && !grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
                 // HAPI's patch rule cannot be limited by type or compartment; the interaction check above
                 // has already required an update scope for the patched type. Role-limited tokens get no
-                // patch rule at all: deny by default rather than let a rule that ignores type reach a
-                // clinical resource.
+                // such rule: HAPI then authorizes their patch by the write rules above, as an update (the
+                // role matrix shows a receptionist patching an Appointment and refused an Observation).
+                // Patient tokens get none either: their write rules decide a patch by the target's id
+                // alone, so they patch their own Patient but nothing else in their compartment.
                 rules = rules.allow(name + " patch").patch().allRequests().andThen();
             }
         }
@@ -311,6 +322,24 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 .andThen()
                 .denyAll("PORTAL-AUTH-403: outside the token's scopes")
                 .build();
+    }
+
+    /**
+     * Patient scopes also read the resources outside any patient's compartment that their record links to
+     * and apps need to show it (issue 3, item 14): who treated them, where, for which organisation, with
+     * which medicine. These hold no patient's data, so they are read by any id.
+     */
+    private static IAuthRuleBuilder linkedReads(IAuthRuleBuilder rules, SmartScope scope, String name) {
+        for (String linked : PATIENT_LINKED_TYPES) {
+            if (scope.appliesTo(linked)) {
+                rules = rules.allow(name + " read linked " + linked)
+                        .read()
+                        .resourcesOfType(linked)
+                        .withAnyId()
+                        .andThen();
+            }
+        }
+        return rules;
     }
 
     /**
