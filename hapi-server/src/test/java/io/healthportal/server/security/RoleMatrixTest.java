@@ -14,6 +14,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 import ca.uhn.fhir.context.FhirContext;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.healthportal.server.audit.AuditTrail;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.security.InMemoryFhirServer.Response;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +35,15 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
@@ -62,6 +69,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * <p>Patient A is the patient's own record, the clinician's patient (a booked appointment), the EHR
  * system's Group member and the partner's data; patient B is none of these ({@link MatrixData}).
  */
+// One server for every cell: each cell resets its data, and building a RestfulServer costs more than a cell.
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RoleMatrixTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -153,6 +162,32 @@ class RoleMatrixTest {
         /** Not refused but not shown either: 404, as for a resource that does not exist. */
         HIDDEN,
         REFUSED
+    }
+
+    /**
+     * Loggers that would write a line per stored resource and a stack trace per refusal, a thousand of
+     * them: the matrix asserts every refusal, so they are quiet while it runs and restored after.
+     */
+    private static final List<String> NOISY_LOGGERS = List.of(
+            "ca.uhn.fhir.rest.server.provider.HashMapResourceProvider",
+            "ca.uhn.fhir.interceptor.executor.BaseInterceptorService",
+            "ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor");
+
+    private static final Map<String, Level> LEVELS_BEFORE = new HashMap<>();
+
+    @BeforeAll
+    static void quietLoggers() {
+        for (String name : NOISY_LOGGERS) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            LEVELS_BEFORE.put(name, logger.getLevel());
+            logger.setLevel(Level.OFF);
+        }
+    }
+
+    @AfterAll
+    static void restoreLoggers() {
+        LEVELS_BEFORE.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
+        LEVELS_BEFORE.clear();
     }
 
     private final List<Resource> seed = MatrixData.seed();
@@ -615,6 +650,7 @@ class RoleMatrixTest {
     @Test
     void aClinicianBreaksTheGlassWithATypedReasonWhichIsAuditedAsBreakGlass() {
         server.reset(seed);
+        clearInvocations(trail);
 
         Response refused = get(Role.CLINICIAN, "Observation/" + others("Observation"));
         assertRefused(refused);
@@ -657,6 +693,7 @@ class RoleMatrixTest {
     @Test
     void theHeaderMeansNothingToARoleThatCannotBreakTheGlass() {
         server.reset(seed);
+        clearInvocations(trail);
 
         for (Role role : List.of(Role.PATIENT, Role.EHR_SYSTEM)) {
             Response response = server.execute(
