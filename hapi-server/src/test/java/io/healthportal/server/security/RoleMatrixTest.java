@@ -61,10 +61,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * authorization server signs into real tokens ({@link RoleLimit#CLAIM} with {@link PortalRole#claimValue()},
  * {@link SystemRole#claims()}, {@code scope}, {@code patient}, {@code fhirUser}) and put where the resource
  * server's filter puts a verified one. The full-server ITs ({@code StaffRoleLimitsIT}, {@code
- * CareRelationshipIT}, {@code PartnerSystemLimitsIT}, {@code EhrSystemLimitsIT}, {@code ScopeEnforcementIT})
- * get their tokens from the real token endpoint and cover a representative slice, plus what this server
- * cannot decide: Bulk export (its job runs on HAPI's batch framework) and the audit module's refusal of
- * AuditEvent writes (storage-wide, outside the security interceptors; {@code AuditTrailIT}).
+ * CareRelationshipIT}, {@code PartnerSystemLimitsIT}, {@code EhrSystemLimitsIT}, {@code ScopeEnforcementIT},
+ * {@code StandalonePatientLaunchIT}) get their tokens from the real token endpoint and cover a
+ * representative slice, plus what this server cannot decide: Bulk export once per role (its job runs on
+ * HAPI's batch framework, which needs the database) and the audit module's refusal of AuditEvent writes
+ * (storage-wide, outside the security interceptors; {@code AuditTrailIT}). HAPI's plain server has no
+ * {@code $everything}: the in-memory Patient provider answers it with the Patient and its compartment, so
+ * the cells here decide who may ask and what may come back; the JPA operation's own behaviour (paging,
+ * {@code _since}) is the full-server ITs' ({@code EhrSystemLimitsIT}, {@code OperationsIT}).
  *
  * <p>Patient A is the patient's own record, the clinician's patient (a booked appointment), the EHR
  * system's Group member and the partner's data; patient B is none of these ({@link MatrixData}).
