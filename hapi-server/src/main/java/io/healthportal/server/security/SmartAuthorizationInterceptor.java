@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
@@ -231,9 +232,14 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         return null;
     }
 
+    /** The types {@code parameter} of {@code type} may point at: every type for a reference to any. */
     private static Set<String> referenceTargets(FhirContext fhirContext, String type, String parameter) {
         RuntimeSearchParam searchParam = searchParameter(fhirContext, type, parameter);
-        return searchParam == null ? Set.of() : searchParam.getTargets();
+        if (searchParam == null || searchParam.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
+            return Set.of();
+        }
+        // HAPI declares no targets for Reference(Any) (AuditEvent's entity, Provenance's target).
+        return searchParam.getTargets().isEmpty() ? fhirContext.getResourceTypes() : searchParam.getTargets();
     }
 
     private static RuntimeSearchParam searchParameter(FhirContext fhirContext, String type, String parameter) {

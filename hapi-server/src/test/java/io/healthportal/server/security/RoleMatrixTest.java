@@ -636,6 +636,16 @@ class RoleMatrixTest {
     }
 
     @Test
+    void anAdministratorsUntypedChainThroughAReferenceToAnyTypeIsRefused() {
+        server.reset(seed);
+
+        // AuditEvent's entity may point at any type, Patient among those with a family name.
+        for (String chain : List.of("entity.family=Alpha", "entity.family=Nobody", "agent.family=Doctor")) {
+            assertRefused(get(Role.ADMINISTRATOR, "AuditEvent?" + chain));
+        }
+    }
+
+    @Test
     void aGrantThatCannotReadPatientMayNotChainIntoPatientTypedOrUntyped() {
         server.reset(seed);
         Jwt observationsOnly = patientToken("patient/Observation.rs");
