@@ -177,21 +177,20 @@ class RoleMatrixTest {
             "ca.uhn.fhir.interceptor.executor.BaseInterceptorService",
             "ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor");
 
-    private static final Map<String, Level> LEVELS_BEFORE = new HashMap<>();
+    private final Map<String, Level> levelsBefore = new HashMap<>();
 
     @BeforeAll
-    static void quietLoggers() {
+    void quietLoggers() {
         for (String name : NOISY_LOGGERS) {
             Logger logger = (Logger) LoggerFactory.getLogger(name);
-            LEVELS_BEFORE.put(name, logger.getLevel());
+            levelsBefore.put(name, logger.getLevel());
             logger.setLevel(Level.OFF);
         }
     }
 
     @AfterAll
-    static void restoreLoggers() {
-        LEVELS_BEFORE.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
-        LEVELS_BEFORE.clear();
+    void restoreLoggers() {
+        levelsBefore.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
     }
 
     private final List<Resource> seed = MatrixData.seed();
