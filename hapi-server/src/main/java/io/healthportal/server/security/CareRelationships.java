@@ -38,12 +38,28 @@ public final class CareRelationships {
     /** A clinician with more than this many of either is refused the excess rather than slowed down. */
     private static final int LIMIT = 10_000;
 
-    private final DaoRegistry daos;
+    /** Runs a synchronous search of one resource type; HAPI's DAOs on the server. */
+    @FunctionalInterface
+    interface Search {
+        List<IBaseResource> search(String type, SearchParameterMap parameters);
+    }
+
+    private final Search search;
     private final Clock clock;
     private final Cache<String, Set<String>> byClinician;
 
     CareRelationships(DaoRegistry daos, Clock clock, Duration remembered) {
-        this.daos = daos;
+        this(
+                (type, parameters) -> daos.getResourceDao(type)
+                        .search(parameters, new SystemRequestDetails())
+                        .getAllResources(),
+                clock,
+                remembered);
+    }
+
+    /** With another {@link Search} than HAPI's DAOs: the security tests' in-memory server. */
+    CareRelationships(Search search, Clock clock, Duration remembered) {
+        this.search = search;
         this.clock = clock;
         this.byClinician = Caffeine.newBuilder()
                 .expireAfterWrite(remembered)
@@ -83,9 +99,7 @@ public final class CareRelationships {
 
     private List<IBaseResource> search(String type, SearchParameterMap parameters) {
         parameters.setLoadSynchronousUpTo(LIMIT);
-        List<IBaseResource> found = daos.getResourceDao(type)
-                .search(parameters, new SystemRequestDetails())
-                .getAllResources();
+        List<IBaseResource> found = search.search(type, parameters);
         if (found.size() >= LIMIT) {
             log.warn("PORTAL-AUTH-510: care relationships cut at {} {} resources for one clinician", LIMIT, type);
         }

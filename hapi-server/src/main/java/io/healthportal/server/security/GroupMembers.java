@@ -9,6 +9,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
@@ -25,11 +27,19 @@ public final class GroupMembers {
 
     private static final Logger log = LoggerFactory.getLogger(GroupMembers.class);
 
-    private final DaoRegistry daos;
+    private final Function<IdType, IBaseResource> read;
     private final Cache<String, Set<String>> byGroup;
 
     GroupMembers(DaoRegistry daos, Duration remembered) {
-        this.daos = daos;
+        this(id -> daos.getResourceDao("Group").read(id, new SystemRequestDetails()), remembered);
+    }
+
+    /**
+     * With another way to read a Group than HAPI's DAO (the security tests' in-memory server); it throws
+     * {@link ResourceNotFoundException} or {@link ResourceGoneException} for a Group that is not there.
+     */
+    GroupMembers(Function<IdType, IBaseResource> read, Duration remembered) {
+        this.read = read;
         this.byGroup = Caffeine.newBuilder()
                 .expireAfterWrite(remembered)
                 .maximumSize(1_000)
@@ -44,7 +54,7 @@ public final class GroupMembers {
     private Set<String> lookUp(String groupId) {
         Group group;
         try {
-            group = (Group) daos.getResourceDao("Group").read(new IdType("Group", groupId), new SystemRequestDetails());
+            group = (Group) read.apply(new IdType("Group", groupId));
         } catch (ResourceNotFoundException | ResourceGoneException e) {
             log.warn("PORTAL-AUTH-511: an EHR system's Group {} does not exist; it reaches no patient", groupId);
             return Set.of();

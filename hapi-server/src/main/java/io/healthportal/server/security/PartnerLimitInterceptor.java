@@ -51,6 +51,8 @@ import org.hl7.fhir.r4.model.Resource;
  *       partner's tag (a {@code _tag} parameter is added, ANDed with the client's), and a resource without
  *       it is not shown (a read answers 404, as for category scopes: {@link CategoryScopeInterceptor}).
  *   <li>History and Bulk export are 403s: neither can be narrowed to the partner's own data.
+ *   <li>Patch, {@code $meta-add} and {@code $meta-delete} are 403s: HAPI authorizes a patch like an
+ *       update, but a partner writes whole resources only.
  * </ul>
  */
 @Interceptor
@@ -77,6 +79,8 @@ class PartnerLimitInterceptor {
     static final String NO_HISTORY = "PORTAL-AUTH-403: history is not available to a partner system";
     static final String NO_EXPORT = "PORTAL-AUTH-403: Bulk export is not available to a partner system";
     static final String NO_DELETE = "PORTAL-AUTH-403: a partner system does not delete";
+    static final String NO_PATCH =
+            "PORTAL-AUTH-403: a partner system writes whole resources (no patch, $meta-add or $meta-delete)";
     static final String NO_META_SNAPSHOT =
             "PORTAL-AUTH-403: a partner system does not replace stored tags (X-Meta-Snapshot-Mode)";
     static final String NO_SYSTEM_SEARCH = "PORTAL-AUTH-403: a partner system searches one resource type at a time";
@@ -151,6 +155,10 @@ class PartnerLimitInterceptor {
             case HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> throw new ForbiddenOperationException(NO_HISTORY);
             case SEARCH_SYSTEM -> throw new ForbiddenOperationException(NO_SYSTEM_SEARCH);
             case DELETE -> throw new ForbiddenOperationException(NO_DELETE);
+            // HAPI authorizes a patch like an update, which the partner's scopes allow; a partner writes
+            // whole resources only, and changes tags only by writing them ($meta-delete could drop the
+            // demographics owner's).
+            case PATCH, META_ADD, META_DELETE -> throw new ForbiddenOperationException(NO_PATCH);
             case READ, VREAD -> {
                 if (PATIENT.equals(type)) {
                     throw new ForbiddenOperationException(PATIENTS_BY_IDENTIFIER_ONLY);

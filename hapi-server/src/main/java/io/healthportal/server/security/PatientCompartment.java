@@ -23,7 +23,11 @@ final class PatientCompartment {
             return owners;
         }
         for (IIdType owner : fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of())) {
-            if (owner.hasIdPart() && !owner.isLocal()) {
+            // HAPI names every reference of the compartment's parameters, whatever it points at: a
+            // Schedule's actor or an Appointment's participant may be a Practitioner, whose id is no patient's.
+            if (owner.hasIdPart()
+                    && !owner.isLocal()
+                    && (!owner.hasResourceType() || "Patient".equals(owner.getResourceType()))) {
                 owners.add(owner.getIdPart());
             }
         }

@@ -1,6 +1,10 @@
 package io.healthportal.server.security;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
@@ -15,6 +19,8 @@ import io.healthportal.server.security.SmartScope.Permission;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.IdType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -25,14 +31,17 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * Turns the SMART scopes of the request's access token into HAPI authorization rules, deny by
  * default. Two checks: the interaction itself must be one the scopes name for the type (v2
  * {@code c r u d s}; v1 {@code read} and {@code write} translated), and every resource read or written
- * must fall under a scope, within the patient's compartment for patient scopes. Searches by patient
+ * must fall under a scope, within the patient's compartment for patient scopes (plus the Practitioners,
+ * PractitionerRoles, Organizations, Locations and Medications their record links to). Searches by patient
  * tokens are narrowed to the compartment beforehand by {@link SmartSearchNarrowingInterceptor}, so they
  * answer with the patient's own data instead of failing.
  *
  * <p>Staff roles narrow the scopes further (issue 3, item 14): the effective permission is the granted
  * scopes intersected with the user's {@link RoleLimit}, read from the token's {@value RoleLimit#CLAIM}
- * claim. A {@code _revinclude} or {@code _has} naming a type the effective grant cannot read is refused
- * up front, so the answer does not depend on whether such resources exist.
+ * claim. A {@code _revinclude}, a {@code _has} or a chained parameter ({@code subject:Patient.name},
+ * {@code subject.name}) reaching a type the effective grant cannot read is refused up front, so the answer
+ * does not depend on whether such resources exist: a chain would otherwise let a search ask questions about
+ * resources the token may not see and learn the answers from which of its own resources match.
  *
  * <p>Granular {@code ?category=} scopes on Observation and Condition read the type here; {@link
  * CategoryScopeInterceptor} narrows searches to their categories and hides everything else.
@@ -40,15 +49,20 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>A clinician's {@code user/} scopes are further limited to the patients within their care
  * relationships by {@link CareRelationshipInterceptor}.
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}; chained parameters into a type outside the grant ({@code
- * Appointment?reason-reference:Condition.code=...}) are not refused; PATCH by patient and role-limited
- * tokens, operations other than {@code $everything} (on the patient's own record, on any Patient for a
- * back end without a role whose system scopes read Patients, every resource in the answer within its
- * scopes), and Bulk export need a {@code *.cruds} system or user scope.
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}; a patient token's PATCH and
+ * history of anything in their compartment but their own Patient (HAPI's compartment rules decide both by
+ * the target's id, before the resource is loaded, and refuse). Operations other than {@code $everything}
+ * (on the patient's own record; on any Patient for a back end without a role whose system scopes read
+ * Patients, every resource in the answer within its scopes), and Bulk export, need a {@code *.cruds}
+ * system or user scope.
  */
 class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     static final String PATIENT_CLAIM = "patient";
+
+    /** Types outside the patient compartment that patient scopes read whole (see {@link #linkedReads}). */
+    static final List<String> PATIENT_LINKED_TYPES =
+            List.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication");
 
     SmartAuthorizationInterceptor() {
         super(PolicyEnum.DENY);
@@ -129,7 +143,7 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         String linked = unreadableLinkedType(grant, request);
         if (linked != null) {
             return "PORTAL-AUTH-403: the token's scopes do not allow reading " + linked
-                    + ", named by _revinclude or _has";
+                    + ", named by _revinclude, _has or a chained parameter";
         }
         Permission needed = switch (operation) {
             case READ, VREAD, HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM -> Permission.READ;
@@ -147,9 +161,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     }
 
     /**
-     * A type the request pulls in through {@code _revinclude} or {@code _has} that the grant cannot
-     * read ({@code *} for a wildcard), or null. {@code _include} targets are known only once resolved;
-     * HAPI's check of the outgoing resources refuses those.
+     * A type the request pulls in through {@code _revinclude}, {@code _has} or a chained parameter that
+     * the grant cannot read ({@code *} for a wildcard), or null. {@code _include} targets are known only
+     * once resolved; HAPI's check of the outgoing resources refuses those.
      */
     private static String unreadableLinkedType(SmartGrant grant, RequestDetails request) {
         Map<String, String[]> parameters = request.getParameters();
@@ -174,9 +188,68 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                         return parts[i + 1];
                     }
                 }
+            } else if (!name.startsWith("_") && name.contains(".") && request.getResourceName() != null) {
+                String chained =
+                        unreadableChainTarget(grant, request.getFhirContext(), request.getResourceName(), name);
+                if (chained != null) {
+                    return chained;
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * A type a chained parameter of a {@code type} search passes through that the grant cannot read, or
+     * null. Every hop is checked: {@code subject:Patient.name} names its type; {@code subject.name} may land
+     * on each target of {@code subject} that has a {@code name} parameter, as HAPI resolves it, so each of
+     * those must be readable (a typed chain names just the one the client means). A hop the server does not
+     * know is left to HAPI, which refuses unknown parameters.
+     */
+    private static String unreadableChainTarget(SmartGrant grant, FhirContext fhirContext, String type, String name) {
+        String[] hops = name.split("\\.");
+        Set<String> from = Set.of(type);
+        for (int i = 0; i + 1 < hops.length; i++) {
+            String[] hop = hops[i].split(":", 2);
+            String nextParameter = hops[i + 1].split(":", 2)[0];
+            Set<String> to = new TreeSet<>();
+            if (hop.length > 1) {
+                to.add(hop[1]);
+            } else {
+                for (String source : from) {
+                    for (String target : referenceTargets(fhirContext, source, hop[0])) {
+                        if (searchParameter(fhirContext, target, nextParameter) != null) {
+                            to.add(target);
+                        }
+                    }
+                }
+            }
+            for (String target : to) {
+                if (!readable(grant, target)) {
+                    return target;
+                }
+            }
+            from = to;
+        }
+        return null;
+    }
+
+    /** The types {@code parameter} of {@code type} may point at: every type for a reference to any. */
+    private static Set<String> referenceTargets(FhirContext fhirContext, String type, String parameter) {
+        RuntimeSearchParam searchParam = searchParameter(fhirContext, type, parameter);
+        if (searchParam == null || searchParam.getParamType() != RestSearchParameterTypeEnum.REFERENCE) {
+            return Set.of();
+        }
+        // HAPI declares no targets for Reference(Any) (AuditEvent's entity, Provenance's target).
+        return searchParam.getTargets().isEmpty() ? fhirContext.getResourceTypes() : searchParam.getTargets();
+    }
+
+    private static RuntimeSearchParam searchParameter(FhirContext fhirContext, String type, String parameter) {
+        try {
+            return fhirContext.getResourceDefinition(type).getSearchParam(parameter);
+        } catch (DataFormatException e) {
+            return null; // not a resource type
+        }
     }
 
     private static boolean readable(SmartGrant grant, String type) {
@@ -216,6 +289,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     || scope.permissions().contains(Permission.SEARCH)) {
                 rules = limit(target(rules.allow(name + " read").read(), scope), inCompartment, patient)
                         .andThen();
+                if (inCompartment) {
+                    rules = linkedReads(rules, scope, name);
+                }
             }
             if (scope.permissions().contains(Permission.CREATE)
                     || scope.permissions().contains(Permission.UPDATE)) {
@@ -229,8 +305,10 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
             if (!inCompartment && !grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
                 // HAPI's patch rule cannot be limited by type or compartment; the interaction check above
                 // has already required an update scope for the patched type. Role-limited tokens get no
-                // patch rule at all: deny by default rather than let a rule that ignores type reach a
-                // clinical resource.
+                // such rule: HAPI then authorizes their patch by the write rules above, as an update (the
+                // role matrix shows a receptionist patching an Appointment and refused an Observation).
+                // Patient tokens get none either: their write rules decide a patch by the target's id
+                // alone, so they patch their own Patient but nothing else in their compartment.
                 rules = rules.allow(name + " patch").patch().allRequests().andThen();
             }
         }
@@ -290,6 +368,24 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         }
         return rules.denyAll("PORTAL-AUTH-403: outside the patient verifier's role")
                 .build();
+    }
+
+    /**
+     * Patient scopes also read the resources outside any patient's compartment that their record links to
+     * and apps need to show it (issue 3, item 14): who treated them, where, for which organisation, with
+     * which medicine. These hold no patient's data, so they are read by any id.
+     */
+    private static IAuthRuleBuilder linkedReads(IAuthRuleBuilder rules, SmartScope scope, String name) {
+        for (String linked : PATIENT_LINKED_TYPES) {
+            if (scope.appliesTo(linked)) {
+                rules = rules.allow(name + " read linked " + linked)
+                        .read()
+                        .resourcesOfType(linked)
+                        .withAnyId()
+                        .andThen();
+            }
+        }
+        return rules;
     }
 
     /**

@@ -20,6 +20,9 @@ import java.util.Set;
  */
 class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
 
+    static final String OUTSIDE_COMPARTMENT =
+            "PORTAL-AUTH-403: the token's patient scopes reach only its own patient's record";
+
     /** Narrows to no one: no resource has this id (ids are at most 64 characters). */
     static final String NO_PATIENT = "Patient/no-care-relationship-" + "x".repeat(40);
 
@@ -37,7 +40,8 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
             if (EhrSystemInterceptor.limitOf(request) != null) {
                 throw new ForbiddenOperationException(EhrSystemInterceptor.REFUSED);
             }
-            throw e;
+            // HAPI's own message carries no code of ours to find in the log.
+            throw new ForbiddenOperationException(OUTSIDE_COMPARTMENT);
         }
     }
 

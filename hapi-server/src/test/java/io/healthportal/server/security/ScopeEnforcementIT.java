@@ -142,6 +142,19 @@ class ScopeEnforcementIT extends FhirServerTestBase {
     }
 
     @Test
+    void aChainIntoATypeOutsideTheScopesIsForbiddenWhetherTypedOrNot() {
+        String token = tokenFor("system/Observation.rs");
+
+        // Refused up front, whether or not anything matches: the answer must not tell.
+        assertForbidden(as(token, get("/Observation?subject:Patient.family=Scopes")));
+        assertForbidden(as(token, get("/Observation?subject:Patient.family=Nobody-has-this-name")));
+        assertForbidden(as(token, get("/Observation?subject.family=Scopes")));
+        HttpResponse<String> own = as(token, get("/Observation?code:text=scope&subject=Patient/" + patientId));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains(observationId);
+    }
+
+    @Test
     void aTransactionEntryOutsideTheScopesForbidsTheWholeTransaction() {
         String token = tokenFor("system/Observation.cruds");
         String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["

@@ -173,6 +173,47 @@ class StaffRoleLimitsIT extends FhirServerTestBase {
     }
 
     @Test
+    void aReceptionistsChainIntoAClinicalTypeIsRefusedWhetherOrNotItMatches() throws Exception {
+        String accessToken = signInAndGrant(PortalRole.RECEPTIONIST, List.of("fhirUser", "user/*.cruds"))
+                .get("access_token")
+                .asText();
+
+        assertForbidden(as(accessToken, get("/Appointment?reason-reference:Condition.code:text=role")));
+        assertForbidden(as(accessToken, get("/Appointment?reason-reference:Condition.code:text=no-such-condition")));
+        assertForbidden(as(accessToken, get("/Appointment?reason-reference.code:text=role")));
+        assertForbidden(as(accessToken, get("/Patient?general-practitioner:Practitioner.family=Front-desk")));
+        // A chain into a type of the role's is the receptionist's own business.
+        HttpResponse<String> own = as(
+                accessToken,
+                get("/Appointment?_id=" + appointmentWithReasonId + "&actor:Patient.family=Reception-test"));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains(appointmentWithReasonId);
+    }
+
+    @Test
+    void neitherAReceptionistNorAnAdministratorExportsInBulk() throws Exception {
+        for (PortalRole role : List.of(PortalRole.RECEPTIONIST, PortalRole.ADMINISTRATOR)) {
+            String accessToken = signInAndGrant(role, List.of("fhirUser", "user/*.cruds"))
+                    .get("access_token")
+                    .asText();
+            for (String export :
+                    List.of("/$export", "/Patient/$export", "/Patient/$export?_type=Patient,Appointment")) {
+                assertForbidden(as(accessToken, get(export).header("Prefer", "respond-async")));
+            }
+        }
+    }
+
+    @Test
+    void anAdministratorsChainIntoPatientDataIsRefused() throws Exception {
+        String accessToken = signInAndGrant(PortalRole.ADMINISTRATOR, List.of("fhirUser", "user/*.cruds"))
+                .get("access_token")
+                .asText();
+
+        assertForbidden(as(accessToken, get("/AuditEvent?patient:Patient.family=Reception-test")));
+        assertForbidden(as(accessToken, get("/AuditEvent?entity.family=Reception-test")));
+    }
+
+    @Test
     void aReceptionistIsNotOfferedClinicalScopesOnTheConsentPage() {
         AuthorizationCodeFlow browser = new AuthorizationCodeFlow("http://localhost:" + port);
         String username = newUser(PortalRole.RECEPTIONIST);

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
             "launch/patient",
             "patient/Patient.rs",
             "patient/Observation.rs",
+            "patient/Practitioner.rs",
             "user/*.cruds",
             "offline_access");
 
@@ -147,6 +149,36 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
         assertThat(asPatient(accessToken, "/Observation?subject=Patient/" + otherPatient)
                         .statusCode())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void thePatientTokenReadsLinkedPractitionersButNoChainOutsideItsGrantAndNoBulkExport() throws Exception {
+        Practitioner practitioner = new Practitioner();
+        practitioner.addName().setFamily("Launch-gp");
+        String practitionerId =
+                client().create().resource(practitioner).execute().getId().getIdPart();
+        String accessToken = launch(
+                        List.of("launch/patient", "patient/Observation.rs", "patient/Practitioner.rs"),
+                        authorizationRequest("launch/patient patient/Observation.rs patient/Practitioner.rs"))
+                .get("access_token")
+                .asText();
+
+        // Outside every patient's compartment, and what an app needs to show who treated them.
+        assertThat(asPatient(accessToken, "/Practitioner/" + practitionerId).statusCode())
+                .isEqualTo(200);
+        // The grant cannot read Patient: a chain into it is refused, matching or not, typed or not.
+        for (String chain : List.of(
+                "/Observation?subject:Patient.family=Launching",
+                "/Observation?subject:Patient.family=Someone-else",
+                "/Observation?subject.family=Launching")) {
+            assertThat(asPatient(accessToken, chain).statusCode()).as(chain).isEqualTo(403);
+        }
+        for (String export : List.of("/Patient/$export", "/Patient/" + ownPatient + "/$export", "/$export")) {
+            HttpResponse<String> refused = send(anonymousRequest(export)
+                    .header("Authorization", "Bearer " + accessToken)
+                    .header("Prefer", "respond-async"));
+            assertThat(refused.statusCode()).as(export + ": " + refused.body()).isEqualTo(403);
+        }
     }
 
     @Test
