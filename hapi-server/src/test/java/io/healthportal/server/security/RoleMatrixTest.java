@@ -89,7 +89,8 @@ class RoleMatrixTest {
         RECEPTIONIST("a receptionist (user/*.cruds)"),
         ADMINISTRATOR("an administrator (user/*.cruds)"),
         PARTNER("partner system " + MatrixData.PARTNER + " (system/*.cruds)"),
-        EHR_SYSTEM("an EHR system (system/*.cruds) whose Group holds A");
+        EHR_SYSTEM("an EHR system (system/*.cruds) whose Group holds A"),
+        PATIENT_VERIFIER("the patient verifier (system/*.cruds)");
 
         final String who;
 
@@ -264,6 +265,8 @@ class RoleMatrixTest {
             case RECEPTIONIST -> receptionist(type, interaction);
             case ADMINISTRATOR -> administrator(type, interaction);
             case PARTNER -> partner(type, interaction);
+            // Its one request, removing a Patient's verification tag, is none of the matrix's interactions.
+            case PATIENT_VERIFIER -> Outcome.REFUSED;
         };
     }
 
@@ -749,6 +752,7 @@ class RoleMatrixTest {
             case ADMINISTRATOR -> userToken(PortalRole.ADMINISTRATOR);
             case PARTNER -> clientToken(new SystemRole.Partner(MatrixData.PARTNER));
             case EHR_SYSTEM -> clientToken(new SystemRole.EhrSystem(MatrixData.GROUP));
+            case PATIENT_VERIFIER -> clientToken(new SystemRole.PatientVerifier());
         };
     }
 
