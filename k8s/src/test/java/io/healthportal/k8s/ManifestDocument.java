@@ -28,11 +28,21 @@ record ManifestDocument(Path file, int index, JsonNode tree) {
         return "delete".equals(tree.path("$patch").asText(null));
     }
 
-    /** The object a delete patch names, without the directive, so that it can be parsed like any other. */
-    ManifestDocument withoutPatchDirective() {
-        ObjectNode copy = tree.deepCopy();
-        copy.remove("$patch");
-        return new ManifestDocument(file, index, copy);
+    /**
+     * The document without strategic-merge directives ({@code $patch}, on the object or on a list entry it
+     * deletes by name), so that it can be parsed like any other object.
+     */
+    ManifestDocument withoutPatchDirectives() {
+        JsonNode copy = tree.deepCopy();
+        removePatchDirectives(copy);
+        return new ManifestDocument(file, index, (ObjectNode) copy);
+    }
+
+    private static void removePatchDirectives(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove("$patch");
+        }
+        node.forEach(ManifestDocument::removePatchDirectives);
     }
 
     @Override

@@ -15,6 +15,7 @@ final class Manifests {
     static final Path MODULE_DIR = ManifestFiles.moduleDir();
     static final Path BASE_DIR = MODULE_DIR.resolve("base");
     static final Path ELASTICSEARCH_OVERLAY_DIR = MODULE_DIR.resolve("overlays/elasticsearch");
+    static final Path AWS_KMS_OVERLAY_DIR = MODULE_DIR.resolve("overlays/aws-kms");
     static final Path SCHEMA_DIR = MODULE_DIR.resolve("schemas");
     static final Path MIGRATION_JOB = MODULE_DIR.resolve("hapi-server-migrate-job.yaml");
 

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -46,6 +51,7 @@ class ManifestsTest {
                         Manifests.BASE_DIR.resolve("ingest-adapters-postgres.yaml"),
                         Manifests.BASE_DIR.resolve("rabbitmq.yaml"),
                         Manifests.ELASTICSEARCH_OVERLAY_DIR.resolve("kustomization.yaml"),
+                        Manifests.AWS_KMS_OVERLAY_DIR.resolve("kustomization.yaml"),
                         Manifests.MIGRATION_JOB);
     }
 
@@ -68,8 +74,7 @@ class ManifestsTest {
         for (ManifestDocument document : Manifests.all()) {
             if (KubernetesModel.isCoreKind(document)) {
                 try {
-                    HasMetadata parsed = KubernetesModel.parse(
-                            document.isDeletePatch() ? document.withoutPatchDirective() : document);
+                    HasMetadata parsed = KubernetesModel.parse(document.withoutPatchDirectives());
                     assertThat(parsed.getMetadata().getName())
                             .as(document.toString())
                             .isNotBlank();
@@ -295,7 +300,7 @@ class ManifestsTest {
                     .forEach(path -> missing.add(kustomization.dir() + " lists missing patch " + path));
         }
 
-        assertThat(Manifests.kustomizations()).hasSize(2);
+        assertThat(Manifests.kustomizations()).hasSize(3);
         assertThat(missing).isEmpty();
     }
 
@@ -346,8 +351,10 @@ class ManifestsTest {
         assumeTrue(base.isPresent(), "kubectl is not installed: the kustomize rendering is not checked");
         List<ManifestDocument> overlay =
                 Kustomize.render(Manifests.ELASTICSEARCH_OVERLAY_DIR).orElseThrow();
+        List<ManifestDocument> kms =
+                Kustomize.render(Manifests.AWS_KMS_OVERLAY_DIR).orElseThrow();
 
-        for (List<ManifestDocument> rendered : List.of(base.get(), overlay)) {
+        for (List<ManifestDocument> rendered : List.of(base.get(), overlay, kms)) {
             rendered.stream().filter(KubernetesModel::isCoreKind).forEach(KubernetesModel::parse);
             assertThat(rendered.stream()
                             .filter(document -> !KubernetesModel.isCoreKind(document))
@@ -409,6 +416,42 @@ class ManifestsTest {
                         .getMinReplicas())
                 .isGreaterThan(1);
         assertThat(Manifests.all(overlay, Job.class)).isEmpty();
+    }
+
+    @Test
+    void theAwsKmsOverlayGivesIngestAdaptersKmsKeysThroughItsServiceAccountAndNoKeyFile() {
+        Optional<List<ManifestDocument>> rendered = Kustomize.render(Manifests.AWS_KMS_OVERLAY_DIR);
+        assumeTrue(rendered.isPresent(), "kubectl is not installed: the kustomize rendering is not checked");
+
+        Deployment ingest = Manifests.one(rendered.get(), Deployment.class, "ingest-adapters");
+        var pod = ingest.getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        assertThat(PodTemplateRules.literalEnv(container, "SPRING_PROFILES_ACTIVE"))
+                .hasValue("postgres,rabbitmq,aws-kms");
+        for (String setting : List.of("INGEST_KMS_KEY_ID", "AWS_REGION")) {
+            assertThat(PodTemplateRules.envSource(container, setting)
+                            .orElseThrow()
+                            .getConfigMapKeyRef()
+                            .getName())
+                    .as(setting)
+                    .isEqualTo("ingest-adapters-config");
+            assertThat(Manifests.one(rendered.get(), ConfigMap.class, "ingest-adapters-config")
+                            .getData())
+                    .as("ingest-adapters-config")
+                    .containsKey(setting);
+        }
+        assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("INGEST_ARCHIVE_KEY_FILE");
+        assertThat(pod.getVolumes()).extracting(Volume::getName).doesNotContain("archive-key");
+        assertThat(container.getVolumeMounts()).extracting(VolumeMount::getName).doesNotContain("archive-key");
+        assertThat(pod.getServiceAccountName()).isEqualTo("ingest-adapters");
+        assertThat(Manifests.one(rendered.get(), ServiceAccount.class, "ingest-adapters")
+                        .getMetadata()
+                        .getAnnotations())
+                .containsKey("eks.amazonaws.com/role-arn");
+        // Nothing else changes: hapi-server is the base's.
+        assertThat(Manifests.one(rendered.get(), Deployment.class, "hapi-server"))
+                .isEqualTo(Manifests.one(
+                        Kustomize.render(Manifests.BASE_DIR).orElseThrow(), Deployment.class, "hapi-server"));
     }
 
     private static final String RABBITMQ_CLUSTER = """
