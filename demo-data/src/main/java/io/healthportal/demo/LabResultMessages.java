@@ -57,9 +57,11 @@ public final class LabResultMessages {
         this.patients = new ArrayList<>(patientCount);
         for (int i = 0; i < patientCount; i++) {
             boolean female = random.nextBoolean();
+            String nhsNumber = NhsNumber.generate(random).value();
             patients.add(new Person(
-                    NhsNumber.generate(random).value(),
-                    "L" + (100000 + i),
+                    nhsNumber,
+                    // The lab's number for the same person whatever the seed: one MRN never names two people.
+                    "L" + nhsNumber.substring(3),
                     UkNames.surname(random).toUpperCase(),
                     UkNames.given(random, female).toUpperCase(),
                     female));

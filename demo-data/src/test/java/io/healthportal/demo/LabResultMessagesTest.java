@@ -85,4 +85,19 @@ class LabResultMessagesTest {
             assertThat(first.next()).isEqualTo(second.next());
         }
     }
+
+    @Test
+    void anMrnNamesOnePersonWhateverTheSeed() {
+        java.util.Map<String, String> nhsByMrn = new java.util.HashMap<>();
+        for (long seed : List.of(1L, 2L, 3L)) {
+            LabResultMessages messages = new LabResultMessages(seed, 50, "T", FIRST);
+            for (int i = 0; i < 200; i++) {
+                LabResultMessages.Message message = messages.next();
+                assertThat(nhsByMrn.putIfAbsent(message.mrn(), message.nhsNumber()))
+                        .as("the person of MRN " + message.mrn())
+                        .isIn(null, message.nhsNumber());
+            }
+        }
+        assertThat(nhsByMrn).hasSizeGreaterThan(100);
+    }
 }
