@@ -376,6 +376,7 @@ public final class IngestBenchmarkCommand {
         double best = 0;
         boolean clean = true;
         ArrayNode ceilings = endToEnd.putArray("hapiServerCeilingFromItsCpuPerMessage");
+        ArrayNode machineCeilings = endToEnd.putArray("machineCeilingFromItsCpuPerMessage");
         for (Map.Entry<String, JsonNode> level :
                 result.path("endToEnd").path("byConsumers").properties()) {
             JsonNode figures = level.getValue();
@@ -388,6 +389,11 @@ public final class IngestBenchmarkCommand {
             if (serverMillis > 0) {
                 // If hapi-server had every core to itself, it could write at most this many messages a second.
                 ceilings.add(round(cores() * 1000 / serverMillis));
+            }
+            double machineMillis = figures.path("machineCpuMillisPerMessage").asDouble();
+            if (machineMillis > 0) {
+                // With senders, ingest-adapters, the broker, hapi-server and PostgreSQL sharing the cores.
+                machineCeilings.add(round(cores() * 1000 / machineMillis));
             }
         }
         endToEnd.put("measuredBest", round(best));
