@@ -146,8 +146,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
         encounter = create(visit);
         practitioner = create(new Practitioner().addName(new HumanName().setFamily("Accepting")));
 
-        patientUser = "acceptance-patient-" + UUID.randomUUID();
-        users.save(patientUser, PATIENT_PASSWORD, PortalRole.PATIENT, "Patient/" + patient, "Ada Acceptance");
+        patientUser = newPatientUser();
         clinician = "acceptance-clinician-" + UUID.randomUUID();
         users.save(
                 clinician, CLINICIAN_PASSWORD, PortalRole.PRACTITIONER, "Practitioner/" + practitioner, "Dr Accepting");
@@ -340,6 +339,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
                 .containsExactlyInAnyOrder(
                         "openid", "fhirUser", "launch/patient", "patient/Patient.rs", "patient/Observation.rs");
         SignedJWT accessToken = SignedJWT.parse(standalone.accessToken());
+        assertThat(accessToken.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
         assertThat(accessToken.getJWTClaimsSet().getAudience()).containsExactly(fhirBase());
     }
 
@@ -470,7 +470,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
                 consentPage(
                         browser,
                         publicRequest(browser, "launch/patient patient/Patient.rs"),
-                        patientUser,
+                        newPatientUser(),
                         PATIENT_PASSWORD),
                 List.of("launch/patient", "patient/Patient.rs"));
         String code = query(callback).get("code");
@@ -509,7 +509,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
         Launch launch = launch(
                 browser,
                 publicRequest(browser, "launch/patient patient/Patient.rs offline_access"),
-                patientUser,
+                newPatientUser(),
                 PATIENT_PASSWORD,
                 List.of("launch/patient", "patient/Patient.rs", "offline_access"),
                 publicApp,
@@ -543,7 +543,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
                         "launch/patient patient/Patient.rs patient/Observation.rs offline_access",
                         "state-" + UUID.randomUUID(),
                         fhirBase()),
-                patientUser,
+                newPatientUser(),
                 PATIENT_PASSWORD,
                 List.of("launch/patient", "patient/Patient.rs", "patient/Observation.rs", "offline_access"),
                 confidentialApp,
@@ -591,7 +591,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
                                 "launch/patient patient/Patient.rs",
                                 "state-" + UUID.randomUUID(),
                                 fhirBase()),
-                        patientUser,
+                        newPatientUser(),
                         PATIENT_PASSWORD),
                 List.of("launch/patient", "patient/Patient.rs"));
         String code = query(callback).get("code");
@@ -636,7 +636,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
                                 "launch/patient patient/Patient.rs",
                                 "state-" + UUID.randomUUID(),
                                 fhirBase()),
-                        patientUser,
+                        newPatientUser(),
                         PATIENT_PASSWORD),
                 List.of("launch/patient", "patient/Patient.rs"));
         Map<String, String> exchange = new HashMap<>(Map.of(
@@ -738,7 +738,7 @@ class SmartAcceptanceIT extends FhirServerTestBase {
         Launch launch = launch(
                 browser,
                 publicRequest(browser, "launch/patient patient/Patient.rs patient/Observation.rs"),
-                patientUser,
+                newPatientUser(),
                 PATIENT_PASSWORD,
                 List.of("launch/patient", "patient/Patient.rs", LAB_SCOPE),
                 publicApp,
@@ -1000,6 +1000,16 @@ class SmartAcceptanceIT extends FhirServerTestBase {
 
     private String tokenEndpoint() {
         return issuer() + "/oauth2/token";
+    }
+
+    /**
+     * Another account of the same patient: the authorization server remembers a person's consent to an
+     * app, so a case that needs the consent page of its own signs in as someone who has not consented yet.
+     */
+    private String newPatientUser() {
+        String username = "acceptance-patient-" + UUID.randomUUID();
+        users.save(username, PATIENT_PASSWORD, PortalRole.PATIENT, "Patient/" + patient, "Ada Acceptance");
+        return username;
     }
 
     private Map<String, String> publicRequest(AuthorizationCodeFlow browser, String scope) {
