@@ -402,6 +402,40 @@ class SmartAcceptanceIT extends FhirServerTestBase {
         assertForbidden(as(token, "/Observation/" + otherPatientsResult));
     }
 
+    @Test
+    // (g)(10) limited access: the same person authorizes the same app again, unticking a scope granted before; it is
+    // not granted.
+    void aScopeGrantedBeforeButUntickedNowIsNotGrantedAgain() throws Exception {
+        String returning = newPatientUser();
+        AuthorizationCodeFlow first = browser();
+        Launch everything = launch(
+                first,
+                publicRequest(first, "launch/patient patient/Patient.rs patient/Observation.rs"),
+                returning,
+                PATIENT_PASSWORD,
+                List.of("launch/patient", "patient/Patient.rs", "patient/Observation.rs"),
+                publicApp,
+                null,
+                PUBLIC_REDIRECT);
+        assertThat(everything.token().get("scope").asText().split(" ")).contains("patient/Observation.rs");
+
+        // offline_access is new, so the consent page is shown again; the person leaves Observations out.
+        AuthorizationCodeFlow second = browser();
+        Launch limited = launch(
+                second,
+                publicRequest(second, "launch/patient patient/Patient.rs patient/Observation.rs offline_access"),
+                returning,
+                PATIENT_PASSWORD,
+                List.of("launch/patient", "patient/Patient.rs", "offline_access"),
+                publicApp,
+                null,
+                PUBLIC_REDIRECT);
+
+        assertThat(Set.of(limited.token().get("scope").asText().split(" ")))
+                .containsExactlyInAnyOrder("launch/patient", "patient/Patient.rs", "offline_access");
+        assertForbidden(as(limited.accessToken(), "/Observation/" + labResult));
+    }
+
     // ---- Authorization request errors ----
 
     @Test
