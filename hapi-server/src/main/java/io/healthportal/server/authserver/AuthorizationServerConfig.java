@@ -88,6 +88,8 @@ class AuthorizationServerConfig {
             LaunchContexts launches,
             ClientAssertionReplays replays,
             OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer,
+            OAuth2AuthorizationService authorizations,
+            OAuth2AuthorizationConsentService consents,
             JwtDecoder jwtDecoder)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
@@ -106,7 +108,10 @@ class AuthorizationServerConfig {
                                         .authorizationResponseHandler(new PatientPicker.ResponseHandler(users))
                                         .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
                                                 converter instanceof OAuth2AuthorizationConsentAuthenticationConverter
-                                                        ? new RoleLimitedConsentConverter(converter, users)
+                                                        ? new WithdrawnConsentScopes(
+                                                                new RoleLimitedConsentConverter(converter, users),
+                                                                authorizations,
+                                                                consents)
                                                         : converter
                                                                         instanceof
                                                                         OAuth2AuthorizationCodeRequestAuthenticationConverter
