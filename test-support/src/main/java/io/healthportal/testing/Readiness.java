@@ -19,7 +19,12 @@ public final class Readiness {
      * @throws IllegalStateException if the process exits meanwhile (the message names its log)
      */
     public static boolean await(Process process, String name, URI readyz, Duration timeout, Object log) {
-        HttpClient http = HttpClient.newHttpClient();
+        return await(process, name, readyz, timeout, log, HttpClient.newHttpClient());
+    }
+
+    /** As above, probing with {@code http}: one that trusts the service's certificate, for an https probe. */
+    public static boolean await(
+            Process process, String name, URI readyz, Duration timeout, Object log, HttpClient http) {
         HttpRequest probe = HttpRequest.newBuilder(readyz).build();
         Instant deadline = Instant.now().plus(timeout);
         try {

@@ -72,6 +72,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 class AuthorizationServerConfig {
 
     static final String LOGIN_PAGE = "/login";
+
+    /** SMART's {@code smart_style_url}: the portal's colours and fonts, for apps to look like it. */
+    static final String SMART_STYLE_PATH = "/smart-style.json";
+
     static final String CONSENT_PAGE = "/oauth2/consent";
 
     @Bean
@@ -84,6 +88,8 @@ class AuthorizationServerConfig {
             LaunchContexts launches,
             ClientAssertionReplays replays,
             OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer,
+            OAuth2AuthorizationService authorizations,
+            OAuth2AuthorizationConsentService consents,
             JwtDecoder jwtDecoder)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
@@ -91,7 +97,8 @@ class AuthorizationServerConfig {
                 new BackendServicesAssertionDecoderFactory(replays, Clock.systemUTC());
         OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponse =
                 new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
-        tokenResponse.setAccessTokenResponseCustomizer(AuthorizationServerConfig::addLaunchContext);
+        String smartStyleUrl = portal.issuerUrl() + SMART_STYLE_PATH;
+        tokenResponse.setAccessTokenResponseCustomizer(context -> addLaunchContext(context, smartStyleUrl));
 
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(
@@ -101,7 +108,10 @@ class AuthorizationServerConfig {
                                         .authorizationResponseHandler(new PatientPicker.ResponseHandler(users))
                                         .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
                                                 converter instanceof OAuth2AuthorizationConsentAuthenticationConverter
-                                                        ? new RoleLimitedConsentConverter(converter, users)
+                                                        ? new WithdrawnConsentScopes(
+                                                                new RoleLimitedConsentConverter(converter, users),
+                                                                authorizations,
+                                                                consents)
                                                         : converter
                                                                         instanceof
                                                                         OAuth2AuthorizationCodeRequestAuthenticationConverter
@@ -188,8 +198,13 @@ class AuthorizationServerConfig {
         return value.startsWith("SCOPE_") ? value.substring("SCOPE_".length()) : null;
     }
 
-    /** SMART's launch context in the token response: {@code patient} when {@code launch/patient} was granted. */
-    private static void addLaunchContext(OAuth2AccessTokenAuthenticationContext context) {
+    /**
+     * SMART's launch context in the token response: {@code patient} (and an EHR launch's {@code encounter})
+     * when {@code launch/patient} or {@code launch} was granted and, with a patient in context,
+     * {@code need_patient_banner} (always true: the portal never shows an app inside a frame of its own
+     * that names the patient) and {@code smart_style_url}.
+     */
+    private static void addLaunchContext(OAuth2AccessTokenAuthenticationContext context, String smartStyleUrl) {
         OAuth2AccessTokenAuthenticationToken authentication = context.getAuthentication();
         var accessToken = authentication.getAccessToken();
         if (!accessToken.getScopes().contains("launch/patient")
@@ -204,6 +219,10 @@ class AuthorizationServerConfig {
                 if (claims.getClaim(name) != null) {
                     parameters.put(name, claims.getClaim(name));
                 }
+            }
+            if (claims.getClaim(SmartTokenCustomizer.PATIENT_CLAIM) != null) {
+                parameters.put("need_patient_banner", true);
+                parameters.put("smart_style_url", smartStyleUrl);
             }
             context.getAccessTokenResponse().additionalParameters(parameters);
         } catch (ParseException e) {

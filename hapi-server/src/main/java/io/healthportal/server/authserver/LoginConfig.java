@@ -30,6 +30,7 @@ class LoginConfig {
                                 "/livez",
                                 "/readyz",
                                 "/auth.css",
+                                AuthorizationServerConfig.SMART_STYLE_PATH,
                                 // The embedded default's demo SMART app: an app of its own, not a portal page.
                                 "/demo-app",
                                 "/demo-app/**",

@@ -81,6 +81,10 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .build();
         }
         SmartGrant grant = grant(token.get());
+        Optional<List<IAuthRule>> ownFhirUser = FhirUserRead.rules(token.get(), grant, request);
+        if (ownFhirUser.isPresent()) {
+            return ownFhirUser.get();
+        }
         String refusal = interactionRefusal(grant, request);
         if (refusal != null) {
             return new RuleBuilder().denyAll(refusal).build();

@@ -25,6 +25,8 @@ class SmartConfigurationServlet extends HttpServlet {
             "client-confidential-symmetric",
             "client-confidential-asymmetric",
             "sso-openid-connect",
+            "context-banner",
+            "context-style",
             "context-ehr-patient",
             "context-ehr-encounter",
             "context-standalone-patient",

@@ -16,7 +16,7 @@ import org.springframework.web.cors.CorsConfigurationSource;
 class SmartCorsConfigurationSource implements CorsConfigurationSource {
 
     private static final List<String> OPEN_PATHS =
-            List.of("/fhir/metadata", FhirResourceServerConfig.SMART_CONFIGURATION_PATH);
+            List.of("/fhir/metadata", FhirResourceServerConfig.SMART_CONFIGURATION_PATH, "/smart-style.json");
     private static final List<String> CLIENT_ENDPOINTS =
             List.of("/oauth2/token", "/oauth2/revoke", "/oauth2/introspect");
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * CORS per SMART App Launch 2.2: discovery and metadata for any origin, the token endpoint and the FHIR
- * API for registered client origins only, preflights without authentication.
+ * CORS per SMART App Launch 2.2: the token endpoint and the FHIR API for registered client origins
+ * only. Discovery open to any origin and the FHIR API's preflight are in {@link SmartAcceptanceIT}.
  */
 class CorsIT extends FhirServerTestBase {
 
@@ -29,28 +29,6 @@ class CorsIT extends FhirServerTestBase {
     void browserApp() {
         registrations.registerPublicApp(
                 "cors-app-" + UUID.randomUUID(), "CORS app", APP_ORIGIN + "/callback", Set.of("patient/Patient.rs"));
-    }
-
-    @Test
-    void discoveryAndMetadataAreOpenToAnyOrigin() {
-        for (String path : new String[] {"/.well-known/smart-configuration", "/metadata"}) {
-            HttpResponse<String> response = send(anonymousRequest(path).header("Origin", STRANGER));
-            assertThat(response.statusCode()).as(path).isEqualTo(200);
-            assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
-                    .as(path)
-                    .hasValue("*");
-        }
-    }
-
-    @Test
-    void aPreflightOfTheFhirApiFromARegisteredOriginNeedsNoTokenAndIsAllowed() {
-        HttpResponse<String> preflight = send(preflight(fhirBase() + "/Patient", APP_ORIGIN, "GET"));
-
-        assertThat(preflight.statusCode()).isEqualTo(200);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
-                .hasValue(APP_ORIGIN);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
-                .hasValueSatisfying(v -> assertThat(v.toLowerCase()).contains("authorization"));
     }
 
     @Test

@@ -44,12 +44,17 @@ public final class BackendServicesTestClient {
     private final String tokenEndpoint;
     private final ECKey key;
     private final String scope;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private String accessToken;
     private Instant renewAt = Instant.MIN;
 
     private BackendServicesTestClient(String clientId, String tokenEndpoint, ECKey key, String scope) {
+        this(clientId, tokenEndpoint, key, scope, HttpClient.newHttpClient());
+    }
+
+    private BackendServicesTestClient(String clientId, String tokenEndpoint, ECKey key, String scope, HttpClient http) {
+        this.http = http;
         this.clientId = clientId;
         this.tokenEndpoint = tokenEndpoint;
         this.key = key;
@@ -97,6 +102,12 @@ public final class BackendServicesTestClient {
     /** A client registered some other way (RFC 7591, say) that proves itself with {@code key}. */
     public static BackendServicesTestClient of(String clientId, String tokenEndpoint, ECKey key, String scope) {
         return new BackendServicesTestClient(clientId, tokenEndpoint, key, scope);
+    }
+
+    /** As {@link #of(String, String, ECKey, String)}, reaching the token endpoint through {@code http}. */
+    public static BackendServicesTestClient of(
+            String clientId, String tokenEndpoint, ECKey key, String scope, HttpClient http) {
+        return new BackendServicesTestClient(clientId, tokenEndpoint, key, scope, http);
     }
 
     public String clientId() {
