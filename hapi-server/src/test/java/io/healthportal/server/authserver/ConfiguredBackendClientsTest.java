@@ -146,7 +146,12 @@ class ConfiguredBackendClientsTest {
         assertThatThrownBy(() -> run(Map.of(
                         "unknown",
                         new ConfiguredBackendClients.Client(null, null, uri, scopes, "administrator", null, null))))
-                .hasMessageContaining("partner or ehr-system");
+                .hasMessageContaining("partner, ehr-system or patient-verifier");
+        assertThatThrownBy(() -> run(Map.of(
+                        "verifier-with-group",
+                        new ConfiguredBackendClients.Client(
+                                null, null, uri, List.of("system/Patient.u"), "patient-verifier", null, "patients"))))
+                .hasMessageContaining("takes no partner-id or group");
         assertThatThrownBy(() -> run(Map.of(
                         "no-role", new ConfiguredBackendClients.Client(null, null, uri, scopes, null, "lab", null))))
                 .hasMessageContaining("without a role");
