@@ -40,10 +40,16 @@ class FhirSecurityConfig {
     }
 
     @Bean
+    StoredResources storedResources(DaoRegistry daos) {
+        return new StoredResources(daos);
+    }
+
+    @Bean
     FhirSecurityInterceptors fhirSecurityInterceptors(
             SmartEndpoints endpoints,
             CareRelationships careRelationships,
             GroupMembers groupMembers,
+            StoredResources stored,
             AuditTrail trail) {
         return new FhirSecurityInterceptors(List.of(
                 // First: the narrowing and the checks after them read the limits they leave on the request.
@@ -53,7 +59,8 @@ class FhirSecurityConfig {
                 new PatientVerifierInterceptor(),
                 new SmartSearchNarrowingInterceptor(),
                 new CategoryScopeInterceptor(),
-                new SmartAuthorizationInterceptor(),
+                new PatientProvenanceInterceptor(stored),
+                new SmartAuthorizationInterceptor(stored),
                 new SmartCapabilitiesInterceptor(endpoints)));
     }
 

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.security.SmartScope.Context;
 import io.healthportal.server.security.SmartScope.Permission;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,8 +65,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     static final List<String> PATIENT_LINKED_TYPES =
             List.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication");
 
-    SmartAuthorizationInterceptor() {
+    private final StoredResources stored;
+
+    SmartAuthorizationInterceptor(StoredResources stored) {
         super(PolicyEnum.DENY);
+        this.stored = stored;
     }
 
     @Override
@@ -85,7 +89,7 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         if (refusal != null) {
             return new RuleBuilder().denyAll(refusal).build();
         }
-        return rules(grant, SystemRole.fromToken(token.get()).orElse(null));
+        return rules(grant, SystemRole.fromToken(token.get()).orElse(null), stored);
     }
 
     static Optional<SmartGrant> currentGrant() {
@@ -257,12 +261,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         return grant.allows(checked, Permission.READ) || grant.allows(checked, Permission.SEARCH);
     }
 
-    static List<IAuthRule> rules(SmartGrant grant) {
-        return rules(grant, null);
-    }
-
-    /** The rules of {@code grant} for a client with {@code role} (null: none). */
-    static List<IAuthRule> rules(SmartGrant grant, SystemRole role) {
+    /**
+     * The rules of {@code grant} for a client with {@code role} (null: none), reading stored resources
+     * through {@code stored} where a patient rule must know whose a resource is before it is loaded.
+     */
+    static List<IAuthRule> rules(SmartGrant grant, SystemRole role, StoredResources stored) {
         if (grant.unrestricted()) {
             return new RuleBuilder().allowAll("unrestricted scope").build();
         }
@@ -271,6 +274,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         }
         IAuthRuleBuilder rules = new RuleBuilder();
         IdType patient = grant.patient().map(id -> new IdType("Patient", id)).orElse(null);
+        // Rules of our own that HAPI's builder cannot express; they go first, ahead of the compartment rules.
+        List<IAuthRule> patientRules = new ArrayList<>();
+        if (PatientProvenance.appliesTo(grant)) {
+            patientRules.add(new PatientProvenanceRule(patient.getIdPart(), stored));
+        }
         for (SmartScope scope : grant.scopes()) {
             String name = scope.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + scope.resourceType();
             boolean inCompartment = scope.context() == Context.PATIENT;
@@ -291,6 +299,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                         .andThen();
                 if (inCompartment) {
                     rules = linkedReads(rules, scope, name);
+                    patientRules.add(new PatientHistoryRule(
+                            name + " history of a resource in the compartment",
+                            scope.coversAllTypes() ? null : scope.resourceType(),
+                            patient.getIdPart(),
+                            stored));
                 }
             }
             if (scope.permissions().contains(Permission.CREATE)
@@ -302,13 +315,27 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 rules = limit(target(rules.allow(name + " delete").delete(), scope), inCompartment, patient)
                         .andThen();
             }
-            if (!inCompartment && !grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
+            if (inCompartment && scope.permissions().contains(Permission.UPDATE)) {
+                // A conditional update's body need not carry an id (a Patient's then names no compartment):
+                // HAPI lets the request through and decides the update itself when it is stored, by the write
+                // rules above on the stored and on the new resource, so it changes only the patient's data
+                // and never moves it out; a URL matching nothing creates, which the write rules refuse
+                // unless the new resource is in the compartment (never a new Patient).
+                var conditional = rules.allow(name + " conditional update").updateConditional();
+                rules = (scope.coversAllTypes()
+                                ? conditional.allResources()
+                                : conditional.resourcesOfType(scope.resourceType()))
+                        .andThen();
+            }
+            if (!grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
                 // HAPI's patch rule cannot be limited by type or compartment; the interaction check above
-                // has already required an update scope for the patched type. Role-limited tokens get no
-                // such rule: HAPI then authorizes their patch by the write rules above, as an update (the
-                // role matrix shows a receptionist patching an Appointment and refused an Observation).
-                // Patient tokens get none either: their write rules decide a patch by the target's id
-                // alone, so they patch their own Patient but nothing else in their compartment.
+                // has already required an update scope for the patched type, and HAPI then checks the
+                // patched resource as an update when it is stored: by the write rules above on the stored
+                // and on the patched version, so a patient scope patches only what is in its compartment and
+                // cannot patch it out (a subject changed to another patient is refused). Role-limited
+                // tokens get no such rule: HAPI then authorizes their patch by the write rules above, as an
+                // update (the role matrix shows a receptionist patching an Appointment and refused an
+                // Observation).
                 rules = rules.allow(name + " patch").patch().allRequests().andThen();
             }
         }
@@ -333,7 +360,7 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         if (role instanceof SystemRole.EhrSystem ehr) {
             rules = ehrSystemRules(rules, grant, ehr);
         }
-        return rules.allow("transaction entries each by the rules above")
+        patientRules.addAll(rules.allow("transaction entries each by the rules above")
                 .transaction()
                 .withAnyOperation()
                 .andApplyNormalRules()
@@ -342,7 +369,8 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 .metadata()
                 .andThen()
                 .denyAll("PORTAL-AUTH-403: outside the token's scopes")
-                .build();
+                .build());
+        return patientRules;
     }
 
     private static boolean systemReadsPatients(SmartGrant grant) {

@@ -212,8 +212,9 @@ class RoleMatrixTest {
                 "http://localhost/oauth2/register");
         CareRelationships care = new CareRelationships(data::search, Clock.systemUTC(), Duration.ofMinutes(1));
         GroupMembers groups = new GroupMembers(data::read, Duration.ofMinutes(1));
+        StoredResources stored = new StoredResources(data::readVersion);
         return new FhirSecurityConfig()
-                .fhirSecurityInterceptors(endpoints, care, groups, trail)
+                .fhirSecurityInterceptors(endpoints, care, groups, stored, trail)
                 .interceptors();
     }
 
@@ -242,8 +243,7 @@ class RoleMatrixTest {
             String name = role.who
                     + (expected == Outcome.REFUSED ? " may not " : " may ")
                     + interaction.phrase.formatted(type)
-                    + (expected == Outcome.HIDDEN ? " but does not see it" : "")
-                    + (knownOverRestriction(role, type, interaction) ? " (not yet: item 14 allows it)" : "");
+                    + (expected == Outcome.HIDDEN ? " but does not see it" : "");
             cells.add(DynamicTest.dynamicTest(name, () -> {
                 server.reset(seed);
                 Response response = send(role, type, interaction);
@@ -275,7 +275,7 @@ class RoleMatrixTest {
             Set.of("Practitioner", "PractitionerRole", "Organization", "Location");
 
     private static Outcome patient(String type, Interaction interaction) {
-        if (interaction.aimsAtB() || knownOverRestriction(Role.PATIENT, type, interaction)) {
+        if (interaction.aimsAtB()) {
             return Outcome.REFUSED;
         }
         boolean linked = PATIENT_LINKED.contains(type);
@@ -298,23 +298,6 @@ class RoleMatrixTest {
 
     private static boolean patientReads(String type) {
         return !shared(type) || PATIENT_LINKED.contains(type);
-    }
-
-    /**
-     * Where the server refuses what item 14 allows: refusals, never leaks, listed as not yet covered in
-     * {@link SmartAuthorizationInterceptor}'s class comment. HAPI's compartment rules decide a patch and
-     * an instance's history by the target's id before the resource is loaded, so only the patient's own
-     * Patient passes; a conditional update's body carries no id, so a Patient is in no compartment yet.
-     */
-    static boolean knownOverRestriction(Role role, String type, Interaction interaction) {
-        if (role != Role.PATIENT || shared(type)) {
-            return false;
-        }
-        return switch (interaction) {
-            case PATCH, HISTORY -> !type.equals("Patient");
-            case CONDITIONAL_UPDATE -> type.equals("Patient");
-            default -> false;
-        };
     }
 
     private static boolean compartmentType(String type) {
@@ -721,6 +704,170 @@ class RoleMatrixTest {
             assertRefused(response);
         }
         verify(trail, never()).breakGlass(any(), any(), anyString());
+    }
+
+    @Test
+    void aPatientsPatchThatMovesTheirDataToAnotherPatientIsRefused() {
+        server.reset(seed);
+        String toB = "[{\"op\":\"replace\",\"path\":\"/subject/reference\",\"value\":\"Patient/" + others("Patient")
+                + "\"}]";
+
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + mine("Observation"), toB, Map.of()));
+
+        Response stored = get(Role.PATIENT, "Observation/" + mine("Observation"));
+        assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+        assertThat(stored.body()).contains("Patient/" + mine("Patient"));
+    }
+
+    @Test
+    void aPatientsPatchOfAnotherPatientsDataIsRefused() {
+        server.reset(seed);
+        String toA =
+                "[{\"op\":\"replace\",\"path\":\"/subject/reference\",\"value\":\"Patient/" + mine("Patient") + "\"}]";
+
+        // Taking B's Observation into their own record is refused too: the stored version is B's.
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + others("Observation"), toA, Map.of()));
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + others("Observation"), ADD_LANGUAGE, Map.of()));
+    }
+
+    @Test
+    void aPatientDoesNotSeeTheHistoryOfAResourceAnEarlierVersionOfWhichWasAnotherPatients() {
+        server.reset(seed);
+        // B's Observation, moved into A's record by the server: its first version is still B's.
+        moveToPatient("Observation", others("Observation"), mine("Patient"));
+        // A's Condition, moved into B's record: its current version is B's, its first A's.
+        moveToPatient("Condition", mine("Condition"), others("Patient"));
+
+        Response moved = get(Role.PATIENT, "Observation/" + others("Observation"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertRefused(get(Role.PATIENT, "Observation/" + others("Observation") + "/_history"));
+        assertRefused(get(Role.PATIENT, "Condition/" + mine("Condition") + "/_history"));
+
+        Response own = get(Role.PATIENT, "Observation/" + mine("Observation") + "/_history");
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aPatientsConditionalUpdateMatchingAnotherPatientIsRefused() {
+        server.reset(seed);
+
+        // Their own Patient's content, sent to whatever B's identifier matches.
+        Response patient = send(
+                Role.PATIENT,
+                "PUT",
+                "Patient?" + criteria("Patient", others("Patient")),
+                changed(Role.PATIENT, "Patient", mine("Patient"), false),
+                Map.of());
+        assertRefused(patient);
+        // Their Observation's content (subject A) over B's Observation: the stored version is B's.
+        Response observation = send(
+                Role.PATIENT,
+                "PUT",
+                "Observation?_id=" + others("Observation"),
+                changed(Role.PATIENT, "Observation", mine("Observation"), false),
+                Map.of());
+        assertRefused(observation);
+        // A URL matching nothing would create a second Patient: not theirs to create.
+        assertRefused(send(
+                Role.PATIENT,
+                "PUT",
+                "Patient?identifier=" + encode(MatrixData.IDENTIFIER_SYSTEM + "|no-such-patient"),
+                changed(Role.PATIENT, "Patient", mine("Patient"), false),
+                Map.of()));
+    }
+
+    @Test
+    void aPatientReadsAProvenanceAboutTheirDataThatDoesNotNameThem() {
+        org.hl7.fhir.r4.model.Provenance about =
+                provenance("a-about", "Observation/" + mine("Observation"), "Condition/" + mine("Condition"));
+        about.addAgent().setWho(new org.hl7.fhir.r4.model.Reference(MatrixData.CLINICIAN));
+        resetWith(about);
+
+        Response read = get(Role.PATIENT, "Provenance/a-about");
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        Response revinclude =
+                get(Role.PATIENT, "Observation?_id=" + mine("Observation") + "&_revinclude=Provenance:target");
+        assertThat(revinclude.status()).as(revinclude.body()).isEqualTo(200);
+        assertThat(idsIn(revinclude)).contains("Provenance/a-about", "Provenance/" + mine("Provenance"));
+        // A clinician within their care relationship reads it by their own rules.
+        assertThat(get(Role.CLINICIAN, "Provenance/a-about").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPatientDoesNotReadAProvenanceAboutAnotherPatientsData() {
+        resetWith(provenance("b-about", "Observation/" + others("Observation")));
+
+        assertRefused(get(Role.PATIENT, "Provenance/b-about"));
+        Response revinclude =
+                get(Role.PATIENT, "Observation?_id=" + others("Observation") + "&_revinclude=Provenance:target");
+        // The search itself is narrowed to their record: it finds nothing, so it includes nothing.
+        assertThat(revinclude.status()).as(revinclude.body()).isEqualTo(200);
+        assertThat(idsIn(revinclude)).isEmpty();
+    }
+
+    @Test
+    void aPatientDoesNotSeeAProvenanceThatAlsoNamesAnotherPatientsData() {
+        // One names their Patient (HAPI's compartment rule alone would show it); one only their Observation.
+        org.hl7.fhir.r4.model.Provenance naming =
+                provenance("a-mixed-naming", "Patient/" + mine("Patient"), "Observation/" + others("Observation"));
+        org.hl7.fhir.r4.model.Provenance unnamed =
+                provenance("a-mixed", "Observation/" + mine("Observation"), "Observation/" + others("Observation"));
+        org.hl7.fhir.r4.model.Provenance agent = provenance("a-agent-b", "Observation/" + mine("Observation"));
+        agent.addAgent().setWho(new org.hl7.fhir.r4.model.Reference("Patient/" + others("Patient")));
+        resetWith(naming, unnamed, agent);
+
+        for (String id : List.of("a-mixed-naming", "a-mixed", "a-agent-b")) {
+            Response read = get(Role.PATIENT, "Provenance/" + id);
+            assertThat(read.status()).as(id + ": " + read.body()).isEqualTo(404);
+        }
+        Response search = get(Role.PATIENT, "Provenance");
+        assertThat(search.status()).as(search.body()).isEqualTo(200);
+        assertThat(idsIn(search)).containsExactly("Provenance/" + mine("Provenance"));
+        Response revinclude =
+                get(Role.PATIENT, "Observation?_id=" + mine("Observation") + "&_revinclude=Provenance:target");
+        assertThat(revinclude.status()).as(revinclude.body()).isEqualTo(200);
+        assertThat(idsIn(revinclude))
+                .containsExactlyInAnyOrder("Observation/" + mine("Observation"), "Provenance/" + mine("Provenance"));
+        Response everything = get(Role.PATIENT, "Patient/" + mine("Patient") + "/$everything");
+        assertThat(everything.status()).as(everything.body()).isEqualTo(200);
+        assertThat(idsIn(everything)).doesNotContain("Provenance/a-mixed-naming");
+        for (String idOfB : idsOfB()) {
+            assertThat(search.body() + revinclude.body() + everything.body()).doesNotContain(idOfB);
+        }
+    }
+
+    private void resetWith(Resource... extra) {
+        List<Resource> data = new ArrayList<>(seed);
+        data.addAll(List.of(extra));
+        server.reset(data);
+    }
+
+    private static org.hl7.fhir.r4.model.Provenance provenance(String id, String... targets) {
+        org.hl7.fhir.r4.model.Provenance provenance = new org.hl7.fhir.r4.model.Provenance();
+        provenance.setId("Provenance/" + id);
+        provenance.setRecorded(new java.util.Date());
+        for (String target : targets) {
+            provenance.addTarget(new org.hl7.fhir.r4.model.Reference(target));
+        }
+        return provenance;
+    }
+
+    /** Moves a stored resource into another patient's record, as the server's own back end may. */
+    private void moveToPatient(String type, String id, String patientId) {
+        Resource moved = stored(type, id);
+        if (moved instanceof org.hl7.fhir.r4.model.Observation observation) {
+            observation.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patientId));
+        } else if (moved instanceof org.hl7.fhir.r4.model.Condition condition) {
+            condition.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patientId));
+        }
+        moved.getMeta().setVersionId(null);
+        Response response = server.execute(
+                jwt("system/*.cruds").build(),
+                "PUT",
+                type + "/" + id,
+                FHIR.newJsonParser().encodeResourceToString(moved),
+                Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
     }
 
     private static List<String> idsIn(Response response) {
