@@ -33,7 +33,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * default. Two checks: the interaction itself must be one the scopes name for the type (v2
  * {@code c r u d s}; v1 {@code read} and {@code write} translated), and every resource read or written
  * must fall under a scope, within the patient's compartment for patient scopes (plus the Practitioners,
- * PractitionerRoles, Organizations, Locations and Medications their record links to). Searches by patient
+ * PractitionerRoles, Organizations, Locations and Medications their record links to, and the Provenances
+ * about their data). Searches by patient
  * tokens are narrowed to the compartment beforehand by {@link SmartSearchNarrowingInterceptor}, so they
  * answer with the patient's own data instead of failing.
  *
@@ -50,9 +51,15 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>A clinician's {@code user/} scopes are further limited to the patients within their care
  * relationships by {@link CareRelationshipInterceptor}.
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}; a patient token's PATCH and
- * history of anything in their compartment but their own Patient (HAPI's compartment rules decide both by
- * the target's id, before the resource is loaded, and refuse). Operations other than {@code $everything}
+ * <p>Patient scopes write only within the compartment, decided on the stored resources: a PATCH and a
+ * conditional update pass the request and HAPI checks the stored and the new version by the write rules
+ * when they are stored (so nothing is patched or updated out of the compartment, nor another patient's
+ * resource into it); an instance history passes when the current version is in the compartment ({@link
+ * PatientHistoryRule}), each version shown then checked by the read rules. A Provenance about the patient's
+ * data only is readable whether or not it names them, one also naming another patient's data is not ({@link
+ * PatientProvenance}, {@link PatientProvenanceRule}, {@link PatientProvenanceInterceptor}).
+ *
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}. Operations other than {@code $everything}
  * (on the patient's own record; on any Patient for a back end without a role whose system scopes read
  * Patients, every resource in the answer within its scopes), and Bulk export, need a {@code *.cruds}
  * system or user scope.
