@@ -58,6 +58,7 @@ class FhirSecurityConfig {
                 new PartnerLimitInterceptor(),
                 new PatientVerifierInterceptor(),
                 new SmartSearchNarrowingInterceptor(),
+                SmartSearchNarrowingInterceptor.conditionalUrlsOfPatients(),
                 new CategoryScopeInterceptor(),
                 new PatientProvenanceInterceptor(stored),
                 new SmartAuthorizationInterceptor(stored),

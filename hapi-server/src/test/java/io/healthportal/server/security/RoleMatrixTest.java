@@ -759,14 +759,20 @@ class RoleMatrixTest {
                 changed(Role.PATIENT, "Patient", mine("Patient"), false),
                 Map.of());
         assertRefused(patient);
-        // Their Observation's content (subject A) over B's Observation: the stored version is B's.
+        // Their Observation's content (subject A) at B's Observation's id: within their record the URL
+        // matches nothing, so it creates theirs and leaves B's alone.
         Response observation = send(
                 Role.PATIENT,
                 "PUT",
                 "Observation?_id=" + others("Observation"),
                 changed(Role.PATIENT, "Observation", mine("Observation"), false),
                 Map.of());
-        assertRefused(observation);
+        assertThat(observation.status()).as(observation.body()).isEqualTo(201);
+        assertThat(observation.body()).doesNotContain(others("Observation"));
+        Resource untouched =
+                (Resource) server.read(new org.hl7.fhir.r4.model.IdType("Observation", others("Observation")));
+        assertThat(untouched.hasLanguage()).isFalse();
+        assertThat(untouched.getMeta().getVersionId()).isEqualTo("1");
         // A URL matching nothing would create a second Patient: not theirs to create.
         assertRefused(send(
                 Role.PATIENT,
@@ -774,6 +780,40 @@ class RoleMatrixTest {
                 "Patient?identifier=" + encode(MatrixData.IDENTIFIER_SYSTEM + "|no-such-patient"),
                 changed(Role.PATIENT, "Patient", mine("Patient"), false),
                 Map.of()));
+    }
+
+    @Test
+    void aPatientsConditionalUrlsMatchTheirOwnRecordOnly() {
+        server.reset(seed);
+        // Both patients' Patients and Observations match these; unnarrowed, the answer would be 412.
+        Response patient = send(
+                Role.PATIENT,
+                "PUT",
+                "Patient?identifier="
+                        + encode(MatrixData.IDENTIFIER_SYSTEM + "|A-1," + MatrixData.IDENTIFIER_SYSTEM + "|B-1"),
+                changed(Role.PATIENT, "Patient", mine("Patient"), false),
+                Map.of());
+        assertThat(patient.status()).as(patient.body()).isEqualTo(200);
+        assertThat(patient.body()).contains(mine("Patient")).doesNotContain(others("Patient"));
+        Response observation = send(
+                Role.PATIENT,
+                "PUT",
+                "Observation?code=" + encode("http://loinc.org|4548-4"),
+                changed(Role.PATIENT, "Observation", mine("Observation"), false),
+                Map.of());
+        assertThat(observation.status()).as(observation.body()).isEqualTo(200);
+        assertThat(observation.body()).contains(mine("Observation")).doesNotContain(others("Observation"));
+
+        // If-None-Exist matching only B's Observation finds nothing of theirs: it creates theirs, and never
+        // answers with B's.
+        Response created = send(
+                Role.PATIENT,
+                "POST",
+                "Observation",
+                newResource(Role.PATIENT, "Observation", mine("Observation")),
+                Map.of("If-None-Exist", "_id=" + others("Observation")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(others("Observation"));
     }
 
     @Test
