@@ -215,6 +215,13 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
                 .withId(ownObservation)
                 .execute();
         assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + ownPatient);
+        // A patch that changes nothing still may not show or touch another patient's Observation.
+        HttpResponse<String> noOp = patch(
+                accessToken,
+                "/Observation/" + otherObservation,
+                "[{\"op\":\"test\",\"path\":\"/status\",\"value\":\"final\"}]");
+        assertThat(noOp.statusCode()).as(noOp.body()).isEqualTo(403);
+        assertThat(noOp.body()).doesNotContain("launch-test");
 
         HttpResponse<String> history = asPatient(accessToken, "/Observation/" + ownObservation + "/_history");
         assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
@@ -238,7 +245,8 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
 
         Patient own = new Patient();
         own.addName().setFamily("Launching").addGiven("Renamed");
-        HttpResponse<String> conditional = put(accessToken, "/Patient?_id=" + ownPatient, own);
+        // Every launch of this class makes a "Launching" Patient: matched within their own record only.
+        HttpResponse<String> conditional = put(accessToken, "/Patient?family=Launching", own);
         assertThat(conditional.statusCode()).as(conditional.body()).isEqualTo(200);
         assertThat(client().read()
                         .resource(Patient.class)
