@@ -804,6 +804,19 @@ class RoleMatrixTest {
         assertThat(observation.status()).as(observation.body()).isEqualTo(200);
         assertThat(observation.body()).contains(mine("Observation")).doesNotContain(others("Observation"));
 
+        // The same URL as a transaction's conditional entry.
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.addEntry()
+                .setResource((Resource) FHIR.newJsonParser()
+                        .parseResource(changed(Role.PATIENT, "Observation", mine("Observation"), false)))
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Observation?code=" + encode("http://loinc.org|4548-4"));
+        Response transaction =
+                send(Role.PATIENT, "POST", "", FHIR.newJsonParser().encodeResourceToString(bundle), Map.of());
+        assertThat(transaction.status()).as(transaction.body()).isEqualTo(200);
+        assertThat(transaction.body()).contains(mine("Observation")).doesNotContain(others("Observation"));
+
         // If-None-Exist matching only B's Observation finds nothing of theirs: it creates theirs, and never
         // answers with B's.
         Response created = send(
