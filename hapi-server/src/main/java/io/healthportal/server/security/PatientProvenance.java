@@ -65,6 +65,9 @@ final class PatientProvenance {
 
     /** What {@code provenance} is to {@code patientId}, remembered for the rest of the request. */
     static Reach of(Provenance provenance, String patientId, StoredResources stored, RequestDetails request) {
+        if (!provenance.getIdElement().hasIdPart()) {
+            return decide(provenance, patientId, stored, request.getFhirContext());
+        }
         String key = patientId + " " + provenance.getIdElement().toUnqualified().getValue();
         Map<String, Reach> known = known(request);
         Reach reach = known.get(key);

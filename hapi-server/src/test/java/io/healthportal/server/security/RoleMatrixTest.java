@@ -55,8 +55,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  *
  * <p>It runs in seconds on a plain HAPI {@code RestfulServer} over in-memory providers ({@link
  * InMemoryFhirServer}) carrying the production interceptors in the production order, as {@link
- * FhirSecurityConfig#fhirSecurityInterceptors} assembles them, with {@link CareRelationships} and {@link
- * GroupMembers} reading the in-memory data through their seams. There is no database, so there is no
+ * FhirSecurityConfig#fhirSecurityInterceptors} assembles them, with {@link CareRelationships}, {@link
+ * GroupMembers} and {@link StoredResources} reading the in-memory data through their seams. There is no database, so there is no
  * authorization server and no token endpoint: each role's access token is built here with the claims the
  * authorization server signs into real tokens ({@link RoleLimit#CLAIM} with {@link PortalRole#claimValue()},
  * {@link SystemRole#claims()}, {@code scope}, {@code patient}, {@code fhirUser}) and put where the resource
