@@ -34,9 +34,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * {@code c r u d s}; v1 {@code read} and {@code write} translated), and every resource read or written
  * must fall under a scope, within the patient's compartment for patient scopes (plus the Practitioners,
  * PractitionerRoles, Organizations, Locations and Medications their record links to, and the Provenances
- * about their data). Searches by patient
- * tokens are narrowed to the compartment beforehand by {@link SmartSearchNarrowingInterceptor}, so they
- * answer with the patient's own data instead of failing.
+ * about their data). Searches by patient tokens are narrowed to the compartment beforehand by {@link
+ * SmartSearchNarrowingInterceptor}, so they answer with the patient's own data instead of failing.
  *
  * <p>Staff roles narrow the scopes further (issue 3, item 14): the effective permission is the granted
  * scopes intersected with the user's {@link RoleLimit}, read from the token's {@value RoleLimit#CLAIM}
@@ -59,10 +58,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * data only is readable whether or not it names them, one also naming another patient's data is not ({@link
  * PatientProvenance}, {@link PatientProvenanceRule}, {@link PatientProvenanceInterceptor}).
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}. Operations other than {@code $everything}
- * (on the patient's own record; on any Patient for a back end without a role whose system scopes read
- * Patients, every resource in the answer within its scopes), and Bulk export, need a {@code *.cruds}
- * system or user scope.
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}. Operations other than {@code
+ * $everything} (on the patient's own record; on any Patient for a back end without a role whose system
+ * scopes read Patients, every resource in the answer within its scopes), and Bulk export, need a {@code
+ * *.cruds} system or user scope.
  */
 class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
