@@ -285,6 +285,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         if (PatientProvenance.appliesTo(grant)) {
             patientRules.add(new PatientProvenanceRule(patient.getIdPart(), stored));
         }
+        if (patient != null && grant.scopes().stream().allMatch(scope -> scope.context() == Context.PATIENT)) {
+            patientRules.add(new PatientWriteRule(patient.getIdPart()));
+        }
         for (SmartScope scope : grant.scopes()) {
             String name = scope.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + scope.resourceType();
             boolean inCompartment = scope.context() == Context.PATIENT;

@@ -720,6 +720,29 @@ class RoleMatrixTest {
     }
 
     @Test
+    void aPatientMayNotPlaceTheirDataInAnotherPatientsRecordToo() {
+        server.reset(seed);
+        // Their Observation stays theirs (subject A), but with B as a performer it would be in B's record.
+        org.hl7.fhir.r4.model.Observation shared =
+                (org.hl7.fhir.r4.model.Observation) stored("Observation", mine("Observation"));
+        shared.addPerformer(new org.hl7.fhir.r4.model.Reference("Patient/" + others("Patient")));
+        String body = FHIR.newJsonParser().encodeResourceToString(shared);
+        String addPerformer = "[{\"op\":\"add\",\"path\":\"/performer\",\"value\":[{\"reference\":\"Patient/"
+                + others("Patient") + "\"}]}]";
+
+        assertRefused(send(Role.PATIENT, "PUT", "Observation/" + mine("Observation"), body, Map.of()));
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + mine("Observation"), addPerformer, Map.of()));
+        shared.setId((String) null);
+        shared.getMeta().setVersionId(null);
+        assertRefused(send(
+                Role.PATIENT, "POST", "Observation", FHIR.newJsonParser().encodeResourceToString(shared), Map.of()));
+
+        Resource stored = (Resource) server.read(new org.hl7.fhir.r4.model.IdType("Observation", mine("Observation")));
+        assertThat(((org.hl7.fhir.r4.model.Observation) stored).hasPerformer()).isFalse();
+        assertThat(server.stored("Observation")).hasSize(2);
+    }
+
+    @Test
     void aPatientsPatchOfAnotherPatientsDataIsRefused() {
         server.reset(seed);
         String toA =
