@@ -215,6 +215,13 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
                 .withId(ownObservation)
                 .execute();
         assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + ownPatient);
+        // Theirs still, but with the other patient as performer it would show in the other's record.
+        HttpResponse<String> shared = patch(
+                accessToken,
+                "/Observation/" + ownObservation,
+                "[{\"op\":\"add\",\"path\":\"/performer\",\"value\":[{\"reference\":\"Patient/" + otherPatient
+                        + "\"}]}]");
+        assertThat(shared.statusCode()).as(shared.body()).isEqualTo(403);
         // A patch that changes nothing still may not show or touch another patient's Observation.
         HttpResponse<String> noOp = patch(
                 accessToken,
