@@ -53,7 +53,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>Patient scopes write only within the compartment, decided on the stored resources: a PATCH and a
  * conditional update pass the request and HAPI checks the stored and the new version by the write rules
  * when they are stored (so nothing is patched or updated out of the compartment, nor another patient's
- * resource into it); an instance history passes when the current version is in the compartment ({@link
+ * resource into it), and nothing they write may be in another patient's compartment as well ({@link
+ * PatientWriteRule}); their conditional URLs match within the compartment ({@link
+ * SmartSearchNarrowingInterceptor#conditionalUrlsOfPatients()}); an instance history passes when the current version is in the compartment ({@link
  * PatientHistoryRule}), each version shown then checked by the read rules. A Provenance about the patient's
  * data only is readable whether or not it names them, one also naming another patient's data is not ({@link
  * PatientProvenance}, {@link PatientProvenanceRule}, {@link PatientProvenanceInterceptor}).
