@@ -40,10 +40,16 @@ class FhirSecurityConfig {
     }
 
     @Bean
+    StoredResources storedResources(DaoRegistry daos) {
+        return new StoredResources(daos);
+    }
+
+    @Bean
     FhirSecurityInterceptors fhirSecurityInterceptors(
             SmartEndpoints endpoints,
             CareRelationships careRelationships,
             GroupMembers groupMembers,
+            StoredResources stored,
             AuditTrail trail) {
         return new FhirSecurityInterceptors(List.of(
                 // First: the narrowing and the checks after them read the limits they leave on the request.
@@ -52,8 +58,10 @@ class FhirSecurityConfig {
                 new PartnerLimitInterceptor(),
                 new PatientVerifierInterceptor(),
                 new SmartSearchNarrowingInterceptor(),
+                SmartSearchNarrowingInterceptor.conditionalUrlsOfPatients(),
                 new CategoryScopeInterceptor(),
-                new SmartAuthorizationInterceptor(),
+                new PatientProvenanceInterceptor(stored),
+                new SmartAuthorizationInterceptor(stored),
                 new SmartCapabilitiesInterceptor(endpoints)));
     }
 

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.security.SmartScope.Context;
 import io.healthportal.server.security.SmartScope.Permission;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +33,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * default. Two checks: the interaction itself must be one the scopes name for the type (v2
  * {@code c r u d s}; v1 {@code read} and {@code write} translated), and every resource read or written
  * must fall under a scope, within the patient's compartment for patient scopes (plus the Practitioners,
- * PractitionerRoles, Organizations, Locations and Medications their record links to). Searches by patient
- * tokens are narrowed to the compartment beforehand by {@link SmartSearchNarrowingInterceptor}, so they
- * answer with the patient's own data instead of failing.
+ * PractitionerRoles, Organizations, Locations and Medications their record links to, and the Provenances
+ * about their data). Searches by patient tokens are narrowed to the compartment beforehand by {@link
+ * SmartSearchNarrowingInterceptor}, so they answer with the patient's own data instead of failing.
  *
  * <p>Staff roles narrow the scopes further (issue 3, item 14): the effective permission is the granted
  * scopes intersected with the user's {@link RoleLimit}, read from the token's {@value RoleLimit#CLAIM}
@@ -49,12 +50,20 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * <p>A clinician's {@code user/} scopes are further limited to the patients within their care
  * relationships by {@link CareRelationshipInterceptor}.
  *
- * <p>Not yet covered (issue 3): granular scopes other than {@code category}; a patient token's PATCH and
- * history of anything in their compartment but their own Patient (HAPI's compartment rules decide both by
- * the target's id, before the resource is loaded, and refuse). Operations other than {@code $everything}
- * (on the patient's own record; on any Patient for a back end without a role whose system scopes read
- * Patients, every resource in the answer within its scopes), and Bulk export, need a {@code *.cruds}
- * system or user scope.
+ * <p>Patient scopes write only within the compartment, decided on the stored resources: a PATCH and a
+ * conditional update pass the request and HAPI checks the stored and the new version by the write rules
+ * when they are stored (so nothing is patched or updated out of the compartment, nor another patient's
+ * resource into it), and nothing they write may be in another patient's compartment as well ({@link
+ * PatientWriteRule}); their conditional URLs match within the compartment ({@link
+ * SmartSearchNarrowingInterceptor#conditionalUrlsOfPatients()}); an instance history passes when the current version is in the compartment ({@link
+ * PatientHistoryRule}), each version shown then checked by the read rules. A Provenance about the patient's
+ * data only is readable whether or not it names them, one also naming another patient's data is not ({@link
+ * PatientProvenance}, {@link PatientProvenanceRule}, {@link PatientProvenanceInterceptor}).
+ *
+ * <p>Not yet covered (issue 3): granular scopes other than {@code category}. Operations other than {@code
+ * $everything} (on the patient's own record; on any Patient for a back end without a role whose system
+ * scopes read Patients, every resource in the answer within its scopes), and Bulk export, need a {@code
+ * *.cruds} system or user scope.
  */
 class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
@@ -64,8 +73,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
     static final List<String> PATIENT_LINKED_TYPES =
             List.of("Practitioner", "PractitionerRole", "Organization", "Location", "Medication");
 
-    SmartAuthorizationInterceptor() {
+    private final StoredResources stored;
+
+    SmartAuthorizationInterceptor(StoredResources stored) {
         super(PolicyEnum.DENY);
+        this.stored = stored;
     }
 
     @Override
@@ -89,7 +101,7 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         if (refusal != null) {
             return new RuleBuilder().denyAll(refusal).build();
         }
-        return rules(grant, SystemRole.fromToken(token.get()).orElse(null));
+        return rules(grant, SystemRole.fromToken(token.get()).orElse(null), stored);
     }
 
     static Optional<SmartGrant> currentGrant() {
@@ -261,12 +273,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         return grant.allows(checked, Permission.READ) || grant.allows(checked, Permission.SEARCH);
     }
 
-    static List<IAuthRule> rules(SmartGrant grant) {
-        return rules(grant, null);
-    }
-
-    /** The rules of {@code grant} for a client with {@code role} (null: none). */
-    static List<IAuthRule> rules(SmartGrant grant, SystemRole role) {
+    /**
+     * The rules of {@code grant} for a client with {@code role} (null: none), reading stored resources
+     * through {@code stored} where a patient rule must know whose a resource is before it is loaded.
+     */
+    static List<IAuthRule> rules(SmartGrant grant, SystemRole role, StoredResources stored) {
         if (grant.unrestricted()) {
             return new RuleBuilder().allowAll("unrestricted scope").build();
         }
@@ -275,6 +286,14 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         }
         IAuthRuleBuilder rules = new RuleBuilder();
         IdType patient = grant.patient().map(id -> new IdType("Patient", id)).orElse(null);
+        // Rules of our own that HAPI's builder cannot express; they go first, ahead of the compartment rules.
+        List<IAuthRule> patientRules = new ArrayList<>();
+        if (PatientProvenance.appliesTo(grant)) {
+            patientRules.add(new PatientProvenanceRule(patient.getIdPart(), stored));
+        }
+        if (patient != null && grant.scopes().stream().allMatch(scope -> scope.context() == Context.PATIENT)) {
+            patientRules.add(new PatientWriteRule(patient.getIdPart()));
+        }
         for (SmartScope scope : grant.scopes()) {
             String name = scope.context().name().toLowerCase(java.util.Locale.ROOT) + "/" + scope.resourceType();
             boolean inCompartment = scope.context() == Context.PATIENT;
@@ -295,6 +314,11 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                         .andThen();
                 if (inCompartment) {
                     rules = linkedReads(rules, scope, name);
+                    patientRules.add(new PatientHistoryRule(
+                            name + " history of a resource in the compartment",
+                            scope.coversAllTypes() ? null : scope.resourceType(),
+                            patient.getIdPart(),
+                            stored));
                 }
             }
             if (scope.permissions().contains(Permission.CREATE)
@@ -306,13 +330,27 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 rules = limit(target(rules.allow(name + " delete").delete(), scope), inCompartment, patient)
                         .andThen();
             }
-            if (!inCompartment && !grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
+            if (inCompartment && scope.permissions().contains(Permission.UPDATE)) {
+                // A conditional update's body need not carry an id (a Patient's then names no compartment):
+                // HAPI lets the request through and decides the update itself when it is stored, by the write
+                // rules above on the stored and on the new resource, so it changes only the patient's data
+                // and never moves it out; a URL matching nothing creates, which the write rules refuse
+                // unless the new resource is in the compartment (never a new Patient).
+                var conditional = rules.allow(name + " conditional update").updateConditional();
+                rules = (scope.coversAllTypes()
+                                ? conditional.allResources()
+                                : conditional.resourcesOfType(scope.resourceType()))
+                        .andThen();
+            }
+            if (!grant.roleLimited() && scope.permissions().contains(Permission.UPDATE)) {
                 // HAPI's patch rule cannot be limited by type or compartment; the interaction check above
-                // has already required an update scope for the patched type. Role-limited tokens get no
-                // such rule: HAPI then authorizes their patch by the write rules above, as an update (the
-                // role matrix shows a receptionist patching an Appointment and refused an Observation).
-                // Patient tokens get none either: their write rules decide a patch by the target's id
-                // alone, so they patch their own Patient but nothing else in their compartment.
+                // has already required an update scope for the patched type, and HAPI then checks the
+                // patched resource as an update when it is stored: by the write rules above on the stored
+                // and on the patched version, so a patient scope patches only what is in its compartment and
+                // cannot patch it out (a subject changed to another patient is refused). Role-limited
+                // tokens get no such rule: HAPI then authorizes their patch by the write rules above, as an
+                // update (the role matrix shows a receptionist patching an Appointment and refused an
+                // Observation).
                 rules = rules.allow(name + " patch").patch().allRequests().andThen();
             }
         }
@@ -337,7 +375,7 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         if (role instanceof SystemRole.EhrSystem ehr) {
             rules = ehrSystemRules(rules, grant, ehr);
         }
-        return rules.allow("transaction entries each by the rules above")
+        patientRules.addAll(rules.allow("transaction entries each by the rules above")
                 .transaction()
                 .withAnyOperation()
                 .andApplyNormalRules()
@@ -346,7 +384,8 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 .metadata()
                 .andThen()
                 .denyAll("PORTAL-AUTH-403: outside the token's scopes")
-                .build();
+                .build());
+        return patientRules;
     }
 
     private static boolean systemReadsPatients(SmartGrant grant) {

@@ -17,6 +17,14 @@ import java.util.Set;
  * ({@link CareRelationshipInterceptor}, which must run first), unless they broke the glass; an EHR
  * system's to the patients of its Group ({@link EhrSystemInterceptor}, which must run first too). Types
  * in no patient's compartment are not narrowed. A search naming only patients outside the limit is a 403.
+ *
+ * <p>A second instance, {@link #conditionalUrlsOfPatients()}, narrows the conditional URLs of a patient
+ * token's writes (conditional create's {@code If-None-Exist}, conditional update, patch and delete, alone or
+ * in a transaction or batch) to their compartment, with HAPI's own {@code setNarrowConditionalUrls}: the
+ * URL is then matched against their own record only, so its answer (a match, none, several) tells them
+ * nothing of another patient's, and a conditional update of their Patient can only ever find them. It is
+ * a separate instance because the setting is HAPI's per interceptor, and clinicians' conditional URLs
+ * keep matching as before (a clinician's new Patient is matched against everyone, not duplicated).
  */
 class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
 
@@ -25,6 +33,25 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
 
     /** Narrows to no one: no resource has this id (ids are at most 64 characters). */
     static final String NO_PATIENT = "Patient/no-care-relationship-" + "x".repeat(40);
+
+    private final boolean patientsOnly;
+
+    SmartSearchNarrowingInterceptor() {
+        this(false);
+    }
+
+    private SmartSearchNarrowingInterceptor(boolean conditionalUrlsOfPatients) {
+        this.patientsOnly = conditionalUrlsOfPatients;
+        setNarrowConditionalUrls(conditionalUrlsOfPatients);
+    }
+
+    /**
+     * Narrows patient tokens only, conditional URLs included; registered after the first instance, whose
+     * narrowing of their searches it finds already done.
+     */
+    static SmartSearchNarrowingInterceptor conditionalUrlsOfPatients() {
+        return new SmartSearchNarrowingInterceptor(true);
+    }
 
     @Override
     public void hookIncomingRequestPostProcessed(
@@ -47,6 +74,9 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
 
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
+        if (patientsOnly) {
+            return patientCompartment();
+        }
         CareLimit care = CareRelationshipInterceptor.limitOf(request);
         if (care != null) {
             if (care.brokeGlass()) {
@@ -58,6 +88,11 @@ class SmartSearchNarrowingInterceptor extends SearchNarrowingInterceptor {
         if (ehr != null) {
             return compartmentsOf(ehr.patients());
         }
+        return patientCompartment();
+    }
+
+    /** The compartment of a token whose scopes are all patient scopes, or null. */
+    private static AuthorizedList patientCompartment() {
         return SmartAuthorizationInterceptor.currentGrant()
                 .filter(grant -> !grant.scopes().isEmpty())
                 .filter(grant -> grant.scopes().stream().allMatch(s -> s.context() == SmartScope.Context.PATIENT))

@@ -123,6 +123,15 @@ final class InMemoryFhirServer {
     }
 
     /**
+     * A system read of the version {@code id} names (the current one if it names none), as {@link
+     * StoredResources} reads through HAPI's DAO on the real server; null when there is no such version.
+     */
+    IBaseResource readVersion(org.hl7.fhir.instance.model.api.IIdType id) {
+        InMemoryResourceProvider<? extends IBaseResource> provider = providers.get(id.getResourceType());
+        return provider == null ? null : provider.storedVersion(id);
+    }
+
+    /**
      * Sends one request as the holder of {@code token}.
      *
      * @param pathAndQuery relative to the FHIR base, such as {@code Observation?subject=Patient/1}, already

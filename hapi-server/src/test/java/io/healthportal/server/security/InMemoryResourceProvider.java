@@ -137,6 +137,21 @@ class InMemoryResourceProvider<T extends IBaseResource> extends HashMapResourceP
         return new ArrayList<>(getStoredResources());
     }
 
+    /**
+     * The stored version {@code id} names (the current one if it names none), unchecked; null when there
+     * is none or the resource is deleted.
+     */
+    synchronized IBaseResource storedVersion(org.hl7.fhir.instance.model.api.IIdType id) {
+        java.util.TreeMap<Long, T> versions = myIdToVersionToResourceMap.get(id.getIdPart());
+        if (versions == null || versions.isEmpty()) {
+            return null;
+        }
+        T version = id.hasVersionIdPart()
+                ? versions.get(id.getVersionIdPartAsLong())
+                : versions.lastEntry().getValue();
+        return version == null || version.isDeleted() ? null : copy(version);
+    }
+
     @SuppressWarnings("unchecked")
     static <R extends IBaseResource> R copy(R resource) {
         return (R) ((Resource) resource).copy();

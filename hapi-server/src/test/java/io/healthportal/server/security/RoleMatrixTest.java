@@ -55,8 +55,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  *
  * <p>It runs in seconds on a plain HAPI {@code RestfulServer} over in-memory providers ({@link
  * InMemoryFhirServer}) carrying the production interceptors in the production order, as {@link
- * FhirSecurityConfig#fhirSecurityInterceptors} assembles them, with {@link CareRelationships} and {@link
- * GroupMembers} reading the in-memory data through their seams. There is no database, so there is no
+ * FhirSecurityConfig#fhirSecurityInterceptors} assembles them, with {@link CareRelationships}, {@link
+ * GroupMembers} and {@link StoredResources} reading the in-memory data through their seams. There is no database, so there is no
  * authorization server and no token endpoint: each role's access token is built here with the claims the
  * authorization server signs into real tokens ({@link RoleLimit#CLAIM} with {@link PortalRole#claimValue()},
  * {@link SystemRole#claims()}, {@code scope}, {@code patient}, {@code fhirUser}) and put where the resource
@@ -212,8 +212,9 @@ class RoleMatrixTest {
                 "http://localhost/oauth2/register");
         CareRelationships care = new CareRelationships(data::search, Clock.systemUTC(), Duration.ofMinutes(1));
         GroupMembers groups = new GroupMembers(data::read, Duration.ofMinutes(1));
+        StoredResources stored = new StoredResources(data::readVersion);
         return new FhirSecurityConfig()
-                .fhirSecurityInterceptors(endpoints, care, groups, trail)
+                .fhirSecurityInterceptors(endpoints, care, groups, stored, trail)
                 .interceptors();
     }
 
@@ -242,8 +243,7 @@ class RoleMatrixTest {
             String name = role.who
                     + (expected == Outcome.REFUSED ? " may not " : " may ")
                     + interaction.phrase.formatted(type)
-                    + (expected == Outcome.HIDDEN ? " but does not see it" : "")
-                    + (knownOverRestriction(role, type, interaction) ? " (not yet: item 14 allows it)" : "");
+                    + (expected == Outcome.HIDDEN ? " but does not see it" : "");
             cells.add(DynamicTest.dynamicTest(name, () -> {
                 server.reset(seed);
                 Response response = send(role, type, interaction);
@@ -275,7 +275,7 @@ class RoleMatrixTest {
             Set.of("Practitioner", "PractitionerRole", "Organization", "Location");
 
     private static Outcome patient(String type, Interaction interaction) {
-        if (interaction.aimsAtB() || knownOverRestriction(Role.PATIENT, type, interaction)) {
+        if (interaction.aimsAtB()) {
             return Outcome.REFUSED;
         }
         boolean linked = PATIENT_LINKED.contains(type);
@@ -298,23 +298,6 @@ class RoleMatrixTest {
 
     private static boolean patientReads(String type) {
         return !shared(type) || PATIENT_LINKED.contains(type);
-    }
-
-    /**
-     * Where the server refuses what item 14 allows: refusals, never leaks, listed as not yet covered in
-     * {@link SmartAuthorizationInterceptor}'s class comment. HAPI's compartment rules decide a patch and
-     * an instance's history by the target's id before the resource is loaded, so only the patient's own
-     * Patient passes; a conditional update's body carries no id, so a Patient is in no compartment yet.
-     */
-    static boolean knownOverRestriction(Role role, String type, Interaction interaction) {
-        if (role != Role.PATIENT || shared(type)) {
-            return false;
-        }
-        return switch (interaction) {
-            case PATCH, HISTORY -> !type.equals("Patient");
-            case CONDITIONAL_UPDATE -> type.equals("Patient");
-            default -> false;
-        };
     }
 
     private static boolean compartmentType(String type) {
@@ -721,6 +704,246 @@ class RoleMatrixTest {
             assertRefused(response);
         }
         verify(trail, never()).breakGlass(any(), any(), anyString());
+    }
+
+    @Test
+    void aPatientsPatchThatMovesTheirDataToAnotherPatientIsRefused() {
+        server.reset(seed);
+        String toB = "[{\"op\":\"replace\",\"path\":\"/subject/reference\",\"value\":\"Patient/" + others("Patient")
+                + "\"}]";
+
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + mine("Observation"), toB, Map.of()));
+
+        Response stored = get(Role.PATIENT, "Observation/" + mine("Observation"));
+        assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+        assertThat(stored.body()).contains("Patient/" + mine("Patient"));
+    }
+
+    @Test
+    void aPatientMayNotPlaceTheirDataInAnotherPatientsRecordToo() {
+        server.reset(seed);
+        // Their Observation stays theirs (subject A), but with B as a performer it would be in B's record.
+        org.hl7.fhir.r4.model.Observation shared =
+                (org.hl7.fhir.r4.model.Observation) stored("Observation", mine("Observation"));
+        shared.addPerformer(new org.hl7.fhir.r4.model.Reference("Patient/" + others("Patient")));
+        String body = FHIR.newJsonParser().encodeResourceToString(shared);
+        String addPerformer = "[{\"op\":\"add\",\"path\":\"/performer\",\"value\":[{\"reference\":\"Patient/"
+                + others("Patient") + "\"}]}]";
+
+        assertRefused(send(Role.PATIENT, "PUT", "Observation/" + mine("Observation"), body, Map.of()));
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + mine("Observation"), addPerformer, Map.of()));
+        shared.setId((String) null);
+        shared.getMeta().setVersionId(null);
+        assertRefused(send(
+                Role.PATIENT, "POST", "Observation", FHIR.newJsonParser().encodeResourceToString(shared), Map.of()));
+
+        Resource stored = (Resource) server.read(new org.hl7.fhir.r4.model.IdType("Observation", mine("Observation")));
+        assertThat(((org.hl7.fhir.r4.model.Observation) stored).hasPerformer()).isFalse();
+        assertThat(server.stored("Observation")).hasSize(2);
+    }
+
+    @Test
+    void aPatientsPatchOfAnotherPatientsDataIsRefused() {
+        server.reset(seed);
+        String toA =
+                "[{\"op\":\"replace\",\"path\":\"/subject/reference\",\"value\":\"Patient/" + mine("Patient") + "\"}]";
+
+        // Taking B's Observation into their own record is refused too: the stored version is B's.
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + others("Observation"), toA, Map.of()));
+        assertRefused(send(Role.PATIENT, "PATCH", "Observation/" + others("Observation"), ADD_LANGUAGE, Map.of()));
+    }
+
+    @Test
+    void aPatientDoesNotSeeTheHistoryOfAResourceAnEarlierVersionOfWhichWasAnotherPatients() {
+        server.reset(seed);
+        // B's Observation, moved into A's record by the server: its first version is still B's.
+        moveToPatient("Observation", others("Observation"), mine("Patient"));
+        // A's Condition, moved into B's record: its current version is B's, its first A's.
+        moveToPatient("Condition", mine("Condition"), others("Patient"));
+
+        Response moved = get(Role.PATIENT, "Observation/" + others("Observation"));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertRefused(get(Role.PATIENT, "Observation/" + others("Observation") + "/_history"));
+        assertRefused(get(Role.PATIENT, "Condition/" + mine("Condition") + "/_history"));
+
+        Response own = get(Role.PATIENT, "Observation/" + mine("Observation") + "/_history");
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aPatientsConditionalUpdateMatchingAnotherPatientIsRefused() {
+        server.reset(seed);
+
+        // Their own Patient's content, sent to whatever B's identifier matches.
+        Response patient = send(
+                Role.PATIENT,
+                "PUT",
+                "Patient?" + criteria("Patient", others("Patient")),
+                changed(Role.PATIENT, "Patient", mine("Patient"), false),
+                Map.of());
+        assertRefused(patient);
+        // Their Observation's content (subject A) at B's Observation's id: within their record the URL
+        // matches nothing, so it creates theirs and leaves B's alone.
+        Response observation = send(
+                Role.PATIENT,
+                "PUT",
+                "Observation?_id=" + others("Observation"),
+                changed(Role.PATIENT, "Observation", mine("Observation"), false),
+                Map.of());
+        assertThat(observation.status()).as(observation.body()).isEqualTo(201);
+        assertThat(observation.body()).doesNotContain(others("Observation"));
+        Resource untouched =
+                (Resource) server.read(new org.hl7.fhir.r4.model.IdType("Observation", others("Observation")));
+        assertThat(untouched.hasLanguage()).isFalse();
+        assertThat(untouched.getMeta().getVersionId()).isEqualTo("1");
+        // A URL matching nothing would create a second Patient: not theirs to create.
+        assertRefused(send(
+                Role.PATIENT,
+                "PUT",
+                "Patient?identifier=" + encode(MatrixData.IDENTIFIER_SYSTEM + "|no-such-patient"),
+                changed(Role.PATIENT, "Patient", mine("Patient"), false),
+                Map.of()));
+    }
+
+    @Test
+    void aPatientsConditionalUrlsMatchTheirOwnRecordOnly() {
+        server.reset(seed);
+        // Both patients' Patients and Observations match these; unnarrowed, the answer would be 412.
+        Response patient = send(
+                Role.PATIENT,
+                "PUT",
+                "Patient?identifier="
+                        + encode(MatrixData.IDENTIFIER_SYSTEM + "|A-1," + MatrixData.IDENTIFIER_SYSTEM + "|B-1"),
+                changed(Role.PATIENT, "Patient", mine("Patient"), false),
+                Map.of());
+        assertThat(patient.status()).as(patient.body()).isEqualTo(200);
+        assertThat(patient.body()).contains(mine("Patient")).doesNotContain(others("Patient"));
+        Response observation = send(
+                Role.PATIENT,
+                "PUT",
+                "Observation?code=" + encode("http://loinc.org|4548-4"),
+                changed(Role.PATIENT, "Observation", mine("Observation"), false),
+                Map.of());
+        assertThat(observation.status()).as(observation.body()).isEqualTo(200);
+        assertThat(observation.body()).contains(mine("Observation")).doesNotContain(others("Observation"));
+
+        // The same URL as a transaction's conditional entry.
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.addEntry()
+                .setResource((Resource) FHIR.newJsonParser()
+                        .parseResource(changed(Role.PATIENT, "Observation", mine("Observation"), false)))
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Observation?code=" + encode("http://loinc.org|4548-4"));
+        Response transaction =
+                send(Role.PATIENT, "POST", "", FHIR.newJsonParser().encodeResourceToString(bundle), Map.of());
+        assertThat(transaction.status()).as(transaction.body()).isEqualTo(200);
+        assertThat(transaction.body()).contains(mine("Observation")).doesNotContain(others("Observation"));
+
+        // If-None-Exist matching only B's Observation finds nothing of theirs: it creates theirs, and never
+        // answers with B's.
+        Response created = send(
+                Role.PATIENT,
+                "POST",
+                "Observation",
+                newResource(Role.PATIENT, "Observation", mine("Observation")),
+                Map.of("If-None-Exist", "_id=" + others("Observation")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(others("Observation"));
+    }
+
+    @Test
+    void aPatientReadsAProvenanceAboutTheirDataThatDoesNotNameThem() {
+        org.hl7.fhir.r4.model.Provenance about =
+                provenance("a-about", "Observation/" + mine("Observation"), "Condition/" + mine("Condition"));
+        about.addAgent().setWho(new org.hl7.fhir.r4.model.Reference(MatrixData.CLINICIAN));
+        resetWith(about);
+
+        Response read = get(Role.PATIENT, "Provenance/a-about");
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        Response revinclude =
+                get(Role.PATIENT, "Observation?_id=" + mine("Observation") + "&_revinclude=Provenance:target");
+        assertThat(revinclude.status()).as(revinclude.body()).isEqualTo(200);
+        assertThat(idsIn(revinclude)).contains("Provenance/a-about", "Provenance/" + mine("Provenance"));
+        // A clinician within their care relationship reads it by their own rules.
+        assertThat(get(Role.CLINICIAN, "Provenance/a-about").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPatientDoesNotReadAProvenanceAboutAnotherPatientsData() {
+        resetWith(provenance("b-about", "Observation/" + others("Observation")));
+
+        assertRefused(get(Role.PATIENT, "Provenance/b-about"));
+        Response revinclude =
+                get(Role.PATIENT, "Observation?_id=" + others("Observation") + "&_revinclude=Provenance:target");
+        // The search itself is narrowed to their record: it finds nothing, so it includes nothing.
+        assertThat(revinclude.status()).as(revinclude.body()).isEqualTo(200);
+        assertThat(idsIn(revinclude)).isEmpty();
+    }
+
+    @Test
+    void aPatientDoesNotSeeAProvenanceThatAlsoNamesAnotherPatientsData() {
+        // One names their Patient (HAPI's compartment rule alone would show it); one only their Observation.
+        org.hl7.fhir.r4.model.Provenance naming =
+                provenance("a-mixed-naming", "Patient/" + mine("Patient"), "Observation/" + others("Observation"));
+        org.hl7.fhir.r4.model.Provenance unnamed =
+                provenance("a-mixed", "Observation/" + mine("Observation"), "Observation/" + others("Observation"));
+        org.hl7.fhir.r4.model.Provenance agent = provenance("a-agent-b", "Observation/" + mine("Observation"));
+        agent.addAgent().setWho(new org.hl7.fhir.r4.model.Reference("Patient/" + others("Patient")));
+        resetWith(naming, unnamed, agent);
+
+        for (String id : List.of("a-mixed-naming", "a-mixed", "a-agent-b")) {
+            Response read = get(Role.PATIENT, "Provenance/" + id);
+            assertThat(read.status()).as(id + ": " + read.body()).isEqualTo(404);
+        }
+        Response search = get(Role.PATIENT, "Provenance");
+        assertThat(search.status()).as(search.body()).isEqualTo(200);
+        assertThat(idsIn(search)).containsExactly("Provenance/" + mine("Provenance"));
+        Response revinclude =
+                get(Role.PATIENT, "Observation?_id=" + mine("Observation") + "&_revinclude=Provenance:target");
+        assertThat(revinclude.status()).as(revinclude.body()).isEqualTo(200);
+        assertThat(idsIn(revinclude))
+                .containsExactlyInAnyOrder("Observation/" + mine("Observation"), "Provenance/" + mine("Provenance"));
+        Response everything = get(Role.PATIENT, "Patient/" + mine("Patient") + "/$everything");
+        assertThat(everything.status()).as(everything.body()).isEqualTo(200);
+        assertThat(idsIn(everything)).doesNotContain("Provenance/a-mixed-naming");
+        for (String idOfB : idsOfB()) {
+            assertThat(search.body() + revinclude.body() + everything.body()).doesNotContain(idOfB);
+        }
+    }
+
+    private void resetWith(Resource... extra) {
+        List<Resource> data = new ArrayList<>(seed);
+        data.addAll(List.of(extra));
+        server.reset(data);
+    }
+
+    private static org.hl7.fhir.r4.model.Provenance provenance(String id, String... targets) {
+        org.hl7.fhir.r4.model.Provenance provenance = new org.hl7.fhir.r4.model.Provenance();
+        provenance.setId("Provenance/" + id);
+        provenance.setRecorded(new java.util.Date());
+        for (String target : targets) {
+            provenance.addTarget(new org.hl7.fhir.r4.model.Reference(target));
+        }
+        return provenance;
+    }
+
+    /** Moves a stored resource into another patient's record, as the server's own back end may. */
+    private void moveToPatient(String type, String id, String patientId) {
+        Resource moved = stored(type, id);
+        if (moved instanceof org.hl7.fhir.r4.model.Observation observation) {
+            observation.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patientId));
+        } else if (moved instanceof org.hl7.fhir.r4.model.Condition condition) {
+            condition.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patientId));
+        }
+        moved.getMeta().setVersionId(null);
+        Response response = server.execute(
+                jwt("system/*.cruds").build(),
+                "PUT",
+                type + "/" + id,
+                FHIR.newJsonParser().encodeResourceToString(moved),
+                Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
     }
 
     private static List<String> idsIn(Response response) {

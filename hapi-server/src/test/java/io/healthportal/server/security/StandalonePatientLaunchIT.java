@@ -42,6 +42,9 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
             "patient/Patient.rs",
             "patient/Observation.rs",
             "patient/Practitioner.rs",
+            "patient/Patient.u",
+            "patient/Observation.u",
+            "patient/Provenance.rs",
             "user/*.cruds",
             "offline_access");
 
@@ -161,6 +164,124 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
     }
 
     @Test
+    void thePatientTokenPatchesAndReadsTheHistoryOfTheirOwnDataButNeverReachesAnotherPatients() throws Exception {
+        String accessToken = launch(
+                        List.of(
+                                "launch/patient",
+                                "patient/Patient.rs",
+                                "patient/Patient.u",
+                                "patient/Observation.rs",
+                                "patient/Observation.u"),
+                        authorizationRequest(
+                                "launch/patient patient/Patient.rs patient/Patient.u patient/Observation.rs"
+                                        + " patient/Observation.u"))
+                .get("access_token")
+                .asText();
+
+        HttpResponse<String> patched = patch(
+                accessToken,
+                "/Observation/" + ownObservation,
+                "[{\"op\":\"add\",\"path\":\"/language\",\"value\":\"en\"}]");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        HttpResponse<String> moved = patch(
+                accessToken,
+                "/Observation/" + ownObservation,
+                "[{\"op\":\"replace\",\"path\":\"/subject/reference\",\"value\":\"Patient/" + otherPatient + "\"}]");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(403);
+        assertThat(moved.body()).contains("PORTAL-AUTH-403");
+        Observation stored = client().read()
+                .resource(Observation.class)
+                .withId(ownObservation)
+                .execute();
+        assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + ownPatient);
+        // Theirs still, but with the other patient as performer it would show in the other's record.
+        HttpResponse<String> shared = patch(
+                accessToken,
+                "/Observation/" + ownObservation,
+                "[{\"op\":\"add\",\"path\":\"/performer\",\"value\":[{\"reference\":\"Patient/" + otherPatient
+                        + "\"}]}]");
+        assertThat(shared.statusCode()).as(shared.body()).isEqualTo(403);
+        // A patch that changes nothing still may not show or touch another patient's Observation.
+        HttpResponse<String> noOp = patch(
+                accessToken,
+                "/Observation/" + otherObservation,
+                "[{\"op\":\"test\",\"path\":\"/status\",\"value\":\"final\"}]");
+        assertThat(noOp.statusCode()).as(noOp.body()).isEqualTo(403);
+        assertThat(noOp.body()).doesNotContain("launch-test");
+
+        HttpResponse<String> history = asPatient(accessToken, "/Observation/" + ownObservation + "/_history");
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        assertThat(fhirContext
+                        .newJsonParser()
+                        .parseResource(Bundle.class, history.body())
+                        .getEntry())
+                .hasSize(2);
+        // The other patient's Observation, moved into this record: its first version is still theirs.
+        Observation taken = client().read()
+                .resource(Observation.class)
+                .withId(otherObservation)
+                .execute();
+        taken.setSubject(new Reference("Patient/" + ownPatient));
+        client().update().resource(taken).execute();
+        assertThat(asPatient(accessToken, "/Observation/" + otherObservation).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> mixedHistory = asPatient(accessToken, "/Observation/" + otherObservation + "/_history");
+        assertThat(mixedHistory.statusCode()).as(mixedHistory.body()).isEqualTo(403);
+        assertThat(mixedHistory.body()).doesNotContain(otherPatient);
+
+        Patient own = new Patient();
+        own.addName().setFamily("Launching").addGiven("Renamed");
+        // Every launch of this class makes a "Launching" Patient: matched within their own record only.
+        HttpResponse<String> conditional = put(accessToken, "/Patient?family=Launching", own);
+        assertThat(conditional.statusCode()).as(conditional.body()).isEqualTo(200);
+        assertThat(client().read()
+                        .resource(Patient.class)
+                        .withId(ownPatient)
+                        .execute()
+                        .getNameFirstRep()
+                        .getGivenAsSingleString())
+                .isEqualTo("Renamed");
+        HttpResponse<String> otherConditional = put(accessToken, "/Patient?_id=" + otherPatient, own);
+        assertThat(otherConditional.statusCode()).as(otherConditional.body()).isEqualTo(403);
+        assertThat(client().read()
+                        .resource(Patient.class)
+                        .withId(otherPatient)
+                        .execute()
+                        .getNameFirstRep()
+                        .getFamily())
+                .isEqualTo("Someone-else");
+    }
+
+    @Test
+    void thePatientTokenReadsProvenanceAboutTheirDataButNotOneAlsoAboutAnotherPatients() throws Exception {
+        String about = createProvenance("Observation/" + ownObservation);
+        String mixed = createProvenance("Observation/" + ownObservation, "Observation/" + otherObservation);
+        String others = createProvenance("Observation/" + otherObservation);
+        String accessToken = launch(
+                        List.of("launch/patient", "patient/Observation.rs", "patient/Provenance.rs"),
+                        authorizationRequest("launch/patient patient/Observation.rs patient/Provenance.rs"))
+                .get("access_token")
+                .asText();
+
+        assertThat(asPatient(accessToken, "/Provenance/" + about).statusCode()).isEqualTo(200);
+        assertThat(asPatient(accessToken, "/Provenance/" + mixed).statusCode()).isEqualTo(404);
+        assertThat(asPatient(accessToken, "/Provenance/" + others).statusCode()).isEqualTo(403);
+        HttpResponse<String> revinclude =
+                asPatient(accessToken, "/Observation?_id=" + ownObservation + "&_revinclude=Provenance:target");
+        assertThat(revinclude.statusCode()).as(revinclude.body()).isEqualTo(200);
+        assertThat(fhirContext
+                        .newJsonParser()
+                        .parseResource(Bundle.class, revinclude.body())
+                        .getEntry())
+                .extracting(e -> e.getResource()
+                        .getIdElement()
+                        .toUnqualifiedVersionless()
+                        .getValue())
+                .containsExactlyInAnyOrder("Observation/" + ownObservation, "Provenance/" + about);
+        assertThat(revinclude.body()).doesNotContain(otherObservation);
+    }
+
+    @Test
     void aScopeUntickedOnTheConsentPageIsNotGranted() throws Exception {
         JsonNode token = launch(
                 List.of("launch/patient", "patient/Patient.rs"),
@@ -235,6 +356,30 @@ class StandalonePatientLaunchIT extends FhirServerTestBase {
 
     private HttpResponse<String> asPatient(String token, String path) {
         return send(anonymousRequest(path).header("Authorization", "Bearer " + token));
+    }
+
+    private HttpResponse<String> patch(String token, String path, String jsonPatch) {
+        return send(anonymousRequest(path)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json-patch+json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(jsonPatch)));
+    }
+
+    private HttpResponse<String> put(String token, String pathAndQuery, Patient patient) {
+        return send(anonymousRequest(pathAndQuery)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/fhir+json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        fhirContext.newJsonParser().encodeResourceToString(patient))));
+    }
+
+    private String createProvenance(String... targets) {
+        org.hl7.fhir.r4.model.Provenance provenance = new org.hl7.fhir.r4.model.Provenance();
+        provenance.setRecorded(new java.util.Date());
+        for (String target : targets) {
+            provenance.addTarget(new Reference(target));
+        }
+        return client().create().resource(provenance).execute().getId().getIdPart();
     }
 
     private String createPatient(String family) {
