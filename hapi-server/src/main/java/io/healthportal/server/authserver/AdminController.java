@@ -252,6 +252,16 @@ class AdminController {
         return audited(admin, request, "disable-client", CLIENT, clientId, response);
     }
 
+    /** Enables a disabled client (an app, a partner system, an EHR system) again. */
+    @PostMapping(path = PATH + "/clients/{clientId}/enable")
+    ResponseEntity<Map<String, Object>> enableClient(
+            @AuthenticationPrincipal Jwt admin, HttpServletRequest request, @PathVariable("clientId") String clientId) {
+        ResponseEntity<Map<String, Object>> response = enabledClients.enable(clientId)
+                ? noContent()
+                : ResponseEntity.status(HttpStatus.NOT_FOUND).body(error("not_found", "No such client"));
+        return audited(admin, request, "enable-client", CLIENT, clientId, response);
+    }
+
     private ResponseEntity<Map<String, Object>> audited(
             Jwt admin,
             HttpServletRequest request,

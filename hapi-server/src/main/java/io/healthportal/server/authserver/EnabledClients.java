@@ -45,7 +45,10 @@ class EnabledClients implements RegisteredClientRepository {
                 registeredClientId));
     }
 
-    /** Disables a client; false when there is no such client. */
+    /**
+     * Disables a client and ends its grants (its authorizations are deleted, refresh tokens with them), so
+     * enabling it again does not bring its old tokens back; false when there is no such client.
+     */
     boolean disable(String clientId, String by) {
         RegisteredClient client = all.findByClientId(clientId);
         if (client == null) {
@@ -55,6 +58,21 @@ class EnabledClients implements RegisteredClientRepository {
                 "INSERT INTO disabled_client (registered_client_id, disabled_by) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 client.getId(),
                 by);
+        // After the mark: should this fail, the client is disabled all the same and its tokens refused.
+        jdbc.update("DELETE FROM oauth2_authorization WHERE registered_client_id = ?", client.getId());
+        return true;
+    }
+
+    /**
+     * Enables a disabled client again; false when there is no such client. It must get new tokens: {@link
+     * #disable} ended the old ones.
+     */
+    boolean enable(String clientId) {
+        RegisteredClient client = all.findByClientId(clientId);
+        if (client == null) {
+            return false;
+        }
+        jdbc.update("DELETE FROM disabled_client WHERE registered_client_id = ?", client.getId());
         return true;
     }
 }

@@ -295,6 +295,24 @@ class AdminApiIT extends FhirServerTestBase {
         HttpResponse<String> authorize = browser.authorize(browser.authorizationRequest(
                 patientApp, REDIRECT_URI, "fhirUser", "st-" + UUID.randomUUID(), fhirBase()));
         assertThat(authorize.statusCode()).isEqualTo(400);
+
+        // Enabled again, it gets new tokens; disabling ended the old ones for good.
+        assertThat(send(as(administrator, post("/clients/" + patientApp + "/enable", "")))
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(find(json.readTree(send(as(administrator, admin("/clients"))).body()), "client_id", patientApp)
+                        .get("enabled")
+                        .asBoolean())
+                .isTrue();
+        assertThat(send(as(patientToken, anonymousRequest("/Patient/" + patientId)))
+                        .statusCode())
+                .isEqualTo(401);
+        String newToken = token(patientApp, newUser(PortalRole.PATIENT), List.of("fhirUser", "patient/Patient.rs"));
+        assertThat(send(as(newToken, anonymousRequest("/Patient/" + patientId))).statusCode())
+                .isEqualTo(200);
+        assertThat(send(as(administrator, post("/clients/no-such-client/enable", "")))
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
