@@ -47,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -247,7 +248,13 @@ class ConfidentialAppBrowserIT extends FhirServerTestBase {
                             "launch/patient", "patient/Patient.rs", "patient/Observation.rs", "offline_access");
             assertThat(boxes).allMatch(WebElement::isSelected);
             checkPage(chromium, keepScreenshots, "confidential-app-2-consent");
-            browser.findElement(By.id("allow")).click();
+            WebElement allow = browser.findElement(By.id("allow"));
+            if (keepScreenshots) {
+                // The page is longer than the window: the rest of it, down to the buttons, as a person scrolls.
+                ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'end'});", allow);
+                chromium.screenshot("confidential-app-3-consent-scrolled-to-the-buttons");
+            }
+            allow.click();
 
             wait.until(ExpectedConditions.urlContains(redirectUri));
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Test app received an answer");
