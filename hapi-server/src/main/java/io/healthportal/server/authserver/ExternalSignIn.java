@@ -22,8 +22,10 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
@@ -160,10 +162,38 @@ class ExternalSignIn implements AuthenticationSuccessHandler, AuthenticationFail
         http.oauth2Login(oauth -> oauth.loginPage(AuthorizationServerConfig.LOGIN_PAGE)
                 .clientRegistrationRepository(providers)
                 .authorizedClientRepository(new NothingKept())
-                .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(requests))
+                .authorizationEndpoint(endpoint ->
+                        endpoint.authorizationRequestResolver(new AvailableProvidersOnly(requests, providers)))
                 .redirectionEndpoint(endpoint -> endpoint.baseUri(IdentityProviders.CALLBACK_PATH + "/*"))
                 .successHandler(this)
                 .failureHandler(this));
+    }
+
+    /**
+     * Starts a sign-in only with a provider that is configured and whose discovery document could be
+     * read; otherwise the request goes on to {@code LoginController}, which tells the person (Spring's own
+     * resolver would fail the request with a 500).
+     */
+    private record AvailableProvidersOnly(OAuth2AuthorizationRequestResolver resolver, IdentityProviders providers)
+            implements OAuth2AuthorizationRequestResolver {
+
+        @Override
+        public OAuth2AuthorizationRequest resolve(HttpServletRequest request) {
+            String path =
+                    request.getRequestURI().substring(request.getContextPath().length());
+            String prefix = IdentityProviders.START_PATH + "/";
+            if (path.startsWith(prefix) && providers.findByRegistrationId(path.substring(prefix.length())) == null) {
+                return null;
+            }
+            return resolver.resolve(request);
+        }
+
+        @Override
+        public OAuth2AuthorizationRequest resolve(HttpServletRequest request, String registrationId) {
+            return providers.findByRegistrationId(registrationId) == null
+                    ? null
+                    : resolver.resolve(request, registrationId);
+        }
     }
 
     /** The provider's access token is of no use to the portal: it is not kept anywhere. */

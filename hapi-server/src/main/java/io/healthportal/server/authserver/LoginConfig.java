@@ -26,6 +26,8 @@ class LoginConfig {
                                 // The second step of a staff sign-in; it checks the session's pending sign-in itself.
                                 SecondFactorLogin.CODE_PAGE,
                                 ExternalSignIn.ERROR_PAGE,
+                                // A provider's sign-in start; LoginController answers when none starts.
+                                IdentityProviders.START_PATH + "/*",
                                 "/error",
                                 "/livez",
                                 "/readyz",

@@ -1,10 +1,12 @@
 package io.healthportal.server.authserver;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
@@ -45,6 +47,31 @@ class LoginController {
         response.setStatus(HttpStatus.FORBIDDEN.value());
         model.addAttribute("error", "You could not sign in with " + name);
         model.addAttribute("explanation", explanation(reason, name));
+        return "error";
+    }
+
+    /**
+     * A "Sign in with ..." that {@link ExternalSignIn} did not start: no such provider (404), or one whose
+     * discovery document cannot be read now (503). Only reached through those links, never a dead end.
+     */
+    @GetMapping(IdentityProviders.START_PATH + "/{providerId}")
+    String providerUnavailable(
+            @PathVariable("providerId") String providerId, HttpServletResponse response, Model model) {
+        Optional<IdentityProviderProperties.Provider> provider = providers.provider(providerId);
+        response.setStatus(
+                provider.isPresent() ? HttpStatus.SERVICE_UNAVAILABLE.value() : HttpStatus.NOT_FOUND.value());
+        model.addAttribute(
+                "error",
+                provider.map(p -> "Signing in with " + p.displayName() + " is not available now")
+                        .orElse("There is no such way to sign in"));
+        model.addAttribute(
+                "explanation",
+                provider.isPresent()
+                        ? "The portal cannot reach " + provider.get().displayName()
+                                + " at the moment. Sign in with your"
+                                + " portal username and password instead, or try again later."
+                        : "Go back to the sign-in page and sign in with your portal username and password, or with one"
+                                + " of the services listed there.");
         return "error";
     }
 

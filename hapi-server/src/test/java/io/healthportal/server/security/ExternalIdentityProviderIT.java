@@ -187,6 +187,17 @@ class ExternalIdentityProviderIT extends FhirServerTestBase {
     }
 
     @Test
+    void aSignInWithAProviderThatIsNotConfiguredIsAPageThatSaysSoNotAServerError() {
+        HttpResponse<String> unknown =
+                send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login/with/no-such-provider")));
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body())
+                .contains("There is no such way to sign in", "portal username and password")
+                .doesNotContain("<script");
+    }
+
+    @Test
     void anUnlinkedIdentitySignsNoOneInAndIsAuditedAsAFailedLogin() {
         String subject = "unlinked-" + UUID.randomUUID();
         AuthorizationCodeFlow browser = new AuthorizationCodeFlow(base());
