@@ -41,6 +41,7 @@ class AuditRequestInterceptor {
     private static final String RESPONSE = AuditRequestInterceptor.class.getName() + ".response";
     private static final String FAILURE = AuditRequestInterceptor.class.getName() + ".failure";
     private static final String TYPES_ADDED = AuditRequestInterceptor.class.getName() + ".types-added";
+    private static final String IN_FLIGHT = AuditRequestInterceptor.class.getName() + ".in-flight";
     private static final Set<RestOperationTypeEnum> CHANGES = EnumSet.of(
             RestOperationTypeEnum.UPDATE,
             RestOperationTypeEnum.PATCH,
@@ -63,6 +64,26 @@ class AuditRequestInterceptor {
                 .filter(type -> !AUDIT_EVENT.equals(type))
                 .sorted()
                 .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /**
+     * Counts the request as in flight before any other hook can refuse it, so that {@link AuditTrail#flush()}
+     * waits for the events its completion hooks (this class's, the care relationships') record after the
+     * answer has gone out.
+     */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = Integer.MIN_VALUE)
+    boolean countInFlight(RequestDetails request) {
+        request.getUserData().put(IN_FLIGHT, Boolean.TRUE);
+        trail.requestStarted();
+        return true;
+    }
+
+    /** After every other completion hook: whatever this request records is recorded. */
+    @Hook(value = Pointcut.SERVER_PROCESSING_COMPLETED, order = Integer.MAX_VALUE)
+    void countCompleted(RequestDetails request) {
+        if (request.getUserData().remove(IN_FLIGHT) != null) {
+            trail.requestCompleted();
+        }
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)

@@ -50,9 +50,13 @@ public class AuditTrail implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
     private static final int BATCH = 200;
     private static final Duration TICK = Duration.ofMillis(250);
+    private static final int IN_FLIGHT_WAIT_SECONDS = 10;
 
     private final BlockingQueue<Supplier<List<AuditEvent>>> queue = new LinkedBlockingQueue<>(100_000);
     private final AtomicLong unwritten = new AtomicLong();
+    /** FHIR requests whose audit records may still be recorded (their completion hooks have not all run). */
+    private final AtomicLong inFlight = new AtomicLong();
+
     private final Object progress = new Object();
     private final UnauthenticatedWindows unauthenticated = new UnauthenticatedWindows();
     private final Cache<String, Optional<String>> currentVersions = Caffeine.newBuilder()
@@ -109,8 +113,23 @@ public class AuditTrail implements SmartLifecycle {
         unauthenticated.count(address, now).forEach(this::recordWindow);
     }
 
+    /** A FHIR request began; its audit records follow when it completes ({@link #requestCompleted()}). */
+    void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** A FHIR request's completion hooks have all run: whatever it records is recorded. */
+    void requestCompleted() {
+        inFlight.decrementAndGet();
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
     /**
-     * Returns once everything recorded so far is stored, closing the open 401 windows first. Shutdown
+     * Returns once everything recorded so far is stored, closing the open 401 windows first. It first
+     * waits (up to {@value #IN_FLIGHT_WAIT_SECONDS} s) for requests still completing: HAPI runs their
+     * completion hooks, which record their events, after the answer has gone to the client. Shutdown
      * calls it; so do the tests, instead of sleeping.
      */
     public void flush() {
@@ -118,6 +137,17 @@ public class AuditTrail implements SmartLifecycle {
     }
 
     private void flush(Duration wait) {
+        long inFlightDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(IN_FLIGHT_WAIT_SECONDS);
+        synchronized (progress) {
+            while (inFlight.get() > 0 && System.nanoTime() < inFlightDeadline) {
+                try {
+                    progress.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
         unauthenticated.close(clock.instant(), true).forEach(this::recordWindow);
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (progress) {

@@ -258,7 +258,12 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
                     .containsExactlyInAnyOrder("openid", "fhirUser", "launch/patient", GranularScopesIT.LAB_SCOPE);
             assertThat(status(token, "/Observation/" + lab)).isEqualTo(200);
             assertThat(status(token, "/Observation/" + vitals)).isEqualTo(404);
-            assertThat(status(token, "/Patient/" + patient)).as("unticked").isEqualTo(403);
+            // Patient.rs unticked: no Patient search. Reading their own Patient by id stays open through
+            // fhirUser ("information about the current logged-in user"), which they kept.
+            assertThat(status(token, "/Patient?_id=" + patient)).as("unticked").isEqualTo(403);
+            assertThat(status(token, "/Patient/" + patient))
+                    .as("their fhirUser")
+                    .isEqualTo(200);
         }
     }
 
