@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import io.healthportal.demo.DemoDataGenerator;
 import io.healthportal.server.FhirServerTestBase;
 import io.healthportal.server.audit.AuditTrail;
+import io.healthportal.server.testing.PortalResourceTypes;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -38,27 +39,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CapabilityStatementIT extends FhirServerTestBase {
 
-    static final List<String> PORTAL_TYPES = List.of(
-            "Patient",
-            "Encounter",
-            "Observation",
-            "Appointment",
-            "AppointmentResponse",
-            "Schedule",
-            "Slot",
-            "Practitioner",
-            "PractitionerRole",
-            "Organization",
-            "Location",
-            "DiagnosticReport",
-            "MedicationRequest",
-            "MedicationDispense",
-            "Immunization",
-            "Condition",
-            "AllergyIntolerance",
-            "Provenance",
-            "AuditEvent",
-            "Consent");
+    static final List<String> PORTAL_TYPES = PortalResourceTypes.ALL;
 
     @Autowired
     AuditTrail auditTrail;

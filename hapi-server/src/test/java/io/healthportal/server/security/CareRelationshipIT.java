@@ -162,7 +162,7 @@ class CareRelationshipIT extends FhirServerTestBase {
         HttpResponse<String> read = as(token, get("/Patient/" + oldEncounter).header(BREAK_GLASS, reason));
 
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        List<AuditEvent> breakGlass = awaitBreakGlassEventsAbout(oldEncounter);
+        List<AuditEvent> breakGlass = storedBreakGlassEventsAbout(oldEncounter);
         assertThat(breakGlass).hasSize(1);
         AuditEvent event = breakGlass.get(0);
         assertThat(event.getPurposeOfEventFirstRep().getCodingFirstRep().getCode())
@@ -184,7 +184,7 @@ class CareRelationshipIT extends FhirServerTestBase {
 
         assertThat(searched.statusCode()).as(searched.body()).isEqualTo(200);
         assertThat(searched.body()).contains("Observation/" + observationOfOld, "Observation/" + observationOfBooked);
-        assertThat(awaitBreakGlassEventsAbout(oldEncounter))
+        assertThat(storedBreakGlassEventsAbout(oldEncounter))
                 .singleElement()
                 .satisfies(event ->
                         assertThat(event.getPurposeOfEventFirstRep().getText()).isEqualTo(reason));
@@ -268,21 +268,10 @@ class CareRelationshipIT extends FhirServerTestBase {
         return body.get("access_token").asText();
     }
 
-    /**
-     * The break-glass events about a patient once there are any (at most 10 s): they are recorded when
-     * HAPI completes the request, which may be after the client has the response, so one flush right
-     * after the response can come too early.
-     */
-    private List<AuditEvent> awaitBreakGlassEventsAbout(String patientId) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            trail.flush();
-            List<AuditEvent> found = breakGlassEventsAbout(patientId);
-            if (!found.isEmpty() || System.nanoTime() > deadline) {
-                return found;
-            }
-            Thread.sleep(100);
-        }
+    /** The break-glass events about a patient, once everything recorded so far is stored. */
+    private List<AuditEvent> storedBreakGlassEventsAbout(String patientId) {
+        trail.flush();
+        return breakGlassEventsAbout(patientId);
     }
 
     private List<AuditEvent> breakGlassEventsAbout(String patientId) {

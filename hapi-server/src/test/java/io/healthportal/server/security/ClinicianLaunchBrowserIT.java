@@ -13,6 +13,7 @@ import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.testing.AuthorizationCodeFlow;
 import io.healthportal.server.testing.AxeCheck;
 import io.healthportal.server.testing.HeadlessChromium;
+import io.healthportal.server.testing.PortalPageCheck;
 import io.healthportal.server.testing.RequiresChromium;
 import io.healthportal.testing.FreePort;
 import java.io.IOException;
@@ -55,7 +56,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 @RequiresChromium
 class ClinicianLaunchBrowserIT extends FhirServerTestBase {
 
-    static final long PAGE_BUDGET_BYTES = 100 * 1024;
     private static final String PASSWORD = "clinician browser passphrase";
     private static final String EHR_SCOPE = "launch openid fhirUser patient/Patient.rs patient/Encounter.rs";
 
@@ -146,7 +146,7 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
             browser.get("http://localhost:" + port + "/ehr-simulator");
 
             wait.until(ExpectedConditions.urlContains("/login"));
-            checkPage(chromium, "ehr-1-sign-in");
+            PortalPageCheck.check(chromium, "ehr-1-sign-in");
             signIn(browser, clinician);
 
             wait.until(ExpectedConditions.urlContains("/ehr-simulator"));
@@ -155,7 +155,7 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
             browser.findElement(By.xpath("//button[normalize-space()='Search']"))
                     .click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("patient-" + patient)));
-            checkPage(chromium, "ehr-2-search-results");
+            PortalPageCheck.check(chromium, "ehr-2-search-results");
             browser.findElement(By.id("patient-" + patient)).click();
 
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("encounter-" + encounter)));
@@ -164,12 +164,12 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
             browser.findElement(By.cssSelector("label[for='encounter-" + encounter + "']"))
                     .click();
             browser.findElement(By.id("app-" + clientId)).click();
-            checkPage(chromium, "ehr-3-patient-encounter-and-app-chosen");
+            PortalPageCheck.check(chromium, "ehr-3-patient-encounter-and-app-chosen");
             browser.findElement(By.id("launch")).click();
 
             // The app sent the browser on to authorize with the launch; the clinician consents.
             wait.until(ExpectedConditions.urlContains("/oauth2/consent"));
-            checkPage(chromium, "ehr-4-consent");
+            PortalPageCheck.check(chromium, "ehr-4-consent");
             browser.findElement(By.id("allow")).click();
 
             wait.until(ExpectedConditions.urlContains(appBase + "/callback"));
@@ -202,14 +202,14 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
 
             wait.until(ExpectedConditions.urlContains("/patient-picker"));
             assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Choose a patient for Ward Round");
-            checkPage(chromium, "picker-1-search");
+            PortalPageCheck.check(chromium, "picker-1-search");
             browser.findElement(By.id("q"))
                     .sendKeys(
                             nhsNumber.substring(0, 3) + " " + nhsNumber.substring(3, 6) + " " + nhsNumber.substring(6));
             browser.findElement(By.xpath("//button[normalize-space()='Search']"))
                     .click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("patient-" + patient)));
-            checkPage(chromium, "picker-2-results");
+            PortalPageCheck.check(chromium, "picker-2-results");
             browser.findElement(By.id("patient-" + patient)).click();
             browser.findElement(By.id("choose")).click();
 
@@ -241,7 +241,7 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
             wait.until(ExpectedConditions.urlContains("/login"));
             signIn(browser, username);
             wait.until(ExpectedConditions.urlContains("/oauth2/consent"));
-            checkPage(chromium, "granular-1-consent-as-offered");
+            PortalPageCheck.check(chromium, "granular-1-consent-as-offered");
 
             browser.findElement(By.cssSelector("input[value='patient/Observation.rs']"))
                     .click();
@@ -284,15 +284,15 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
             wait.until(ExpectedConditions.urlContains("/login?error"));
             assertThat(browser.findElement(By.id("username")).getAttribute("aria-describedby"))
                     .isEqualTo("login-error");
-            checkPage(chromium, "error-1-sign-in-failed");
+            PortalPageCheck.check(chromium, "error-1-sign-in-failed");
 
             signIn(browser, username);
             wait.until(ExpectedConditions.urlContains("/ehr-simulator"));
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Only clinicians can use this page");
-            checkPage(chromium, "error-2-not-a-clinician");
+            PortalPageCheck.check(chromium, "error-2-not-a-clinician");
 
             browser.get("http://localhost:" + port + "/no-such-page");
-            checkPage(chromium, "error-3-not-found");
+            PortalPageCheck.check(chromium, "error-3-not-found");
         }
     }
 
@@ -308,30 +308,6 @@ class ClinicianLaunchBrowserIT extends FhirServerTestBase {
                     .extracting(AxeCheck.Violation::id)
                     .contains("label", "image-alt", "html-has-lang");
         }
-    }
-
-    /** Weight, scripts and axe-core on the page the browser shows; a screenshot for people to look at. */
-    private static void checkPage(HeadlessChromium chromium, String name) throws IOException {
-        WebDriver browser = chromium.driver();
-        chromium.screenshot(name);
-        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang"))
-                .as(name)
-                .isEqualTo("en-GB");
-        assertThat(AxeCheck.pageWeight(browser))
-                .as(name + " bytes")
-                .isPositive()
-                .isLessThanOrEqualTo(PAGE_BUDGET_BYTES);
-        assertThat(AxeCheck.scripts(browser))
-                .as(name)
-                .containsEntry("scripts", 0L)
-                .containsEntry("handlers", 0L);
-        List<AxeCheck.Violation> violations = AxeCheck.violations(browser);
-        // Moderate and minor findings are reported, not failed: issue 3 asks for no serious or critical ones.
-        violations.forEach(
-                v -> System.out.println("axe " + name + ": " + v.impact() + " " + v.id() + " " + v.targets()));
-        assertThat(violations.stream().filter(AxeCheck.Violation::seriousOrCritical))
-                .as(name + ": " + violations)
-                .isEmpty();
     }
 
     private static void signIn(WebDriver browser, String username) {

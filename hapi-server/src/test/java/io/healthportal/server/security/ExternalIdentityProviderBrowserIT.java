@@ -11,9 +11,9 @@ import io.healthportal.server.authserver.ExternalIdentities;
 import io.healthportal.server.authserver.PortalRole;
 import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.testing.AuthorizationCodeFlow;
-import io.healthportal.server.testing.AxeCheck;
 import io.healthportal.server.testing.FakeIdentityProvider;
 import io.healthportal.server.testing.HeadlessChromium;
+import io.healthportal.server.testing.PortalPageCheck;
 import io.healthportal.server.testing.RequiresChromium;
 import io.healthportal.testing.FreePort;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -45,8 +44,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 @RequiresChromium
 class ExternalIdentityProviderBrowserIT extends FhirServerTestBase {
-
-    private static final long PAGE_BUDGET_BYTES = 100 * 1024;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -115,7 +112,7 @@ class ExternalIdentityProviderBrowserIT extends FhirServerTestBase {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.get("http://localhost:" + port + "/oauth2/authorize?" + form(authorization));
             wait.until(ExpectedConditions.urlContains("/login"));
-            checkPage(chromium, "external-idp-1-sign-in");
+            PortalPageCheck.check(chromium, "external-idp-1-sign-in");
 
             browser.findElement(By.linkText("Sign in with Test patient ID")).click();
             wait.until(ExpectedConditions.urlContains(provider.issuer(FakeIdentityProvider.PATIENTS) + "/authorize"));
@@ -159,34 +156,11 @@ class ExternalIdentityProviderBrowserIT extends FhirServerTestBase {
             wait.until(ExpectedConditions.urlContains("/login/provider-error"));
             assertThat(browser.findElement(By.tagName("h1")).getText())
                     .isEqualTo("You could not sign in with Test patient ID");
-            checkPage(chromium, "external-idp-2-unlinked");
+            PortalPageCheck.check(chromium, "external-idp-2-unlinked");
             browser.findElement(By.linkText("Go to the sign-in page")).click();
             wait.until(ExpectedConditions.urlContains("/login"));
             assertThat(browser.findElement(By.id("username")).isDisplayed()).isTrue();
         }
-    }
-
-    /** Weight, scripts and axe-core on the page the browser shows; a screenshot for people to look at. */
-    private static void checkPage(HeadlessChromium chromium, String name) throws IOException {
-        WebDriver browser = chromium.driver();
-        chromium.screenshot(name);
-        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang"))
-                .as(name)
-                .isEqualTo("en-GB");
-        assertThat(AxeCheck.pageWeight(browser))
-                .as(name + " bytes")
-                .isPositive()
-                .isLessThanOrEqualTo(PAGE_BUDGET_BYTES);
-        assertThat(AxeCheck.scripts(browser))
-                .as(name)
-                .containsEntry("scripts", 0L)
-                .containsEntry("handlers", 0L);
-        List<AxeCheck.Violation> violations = AxeCheck.violations(browser);
-        violations.forEach(
-                v -> System.out.println("axe " + name + ": " + v.impact() + " " + v.id() + " " + v.targets()));
-        assertThat(violations.stream().filter(AxeCheck.Violation::seriousOrCritical))
-                .as(name + ": " + violations)
-                .isEmpty();
     }
 
     private static Map<String, String> query(String url) {

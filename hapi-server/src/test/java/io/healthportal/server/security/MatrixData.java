@@ -1,5 +1,6 @@
 package io.healthportal.server.security;
 
+import io.healthportal.server.testing.PortalResourceTypes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -54,27 +55,7 @@ final class MatrixData {
     static final String IDENTIFIER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 
     /** The portal's resource types (issue 3), in the matrix's order. */
-    static final List<String> TYPES = List.of(
-            "Patient",
-            "Encounter",
-            "Observation",
-            "Appointment",
-            "AppointmentResponse",
-            "Schedule",
-            "Slot",
-            "Practitioner",
-            "PractitionerRole",
-            "Organization",
-            "Location",
-            "DiagnosticReport",
-            "MedicationRequest",
-            "MedicationDispense",
-            "Immunization",
-            "Condition",
-            "AllergyIntolerance",
-            "Provenance",
-            "AuditEvent",
-            "Consent");
+    static final List<String> TYPES = PortalResourceTypes.ALL;
 
     /** The types seeded outside any patient's compartment. */
     static final Set<String> SHARED =
