@@ -59,6 +59,9 @@ final class BenchmarkReport {
                         spread(runs, m -> m.ingest().get(clients).resourcesPerSecond()));
                 level.set("seconds", spread(runs, m -> m.ingest().get(clients).elapsedNanos() / 1e9));
                 level.set(
+                        "backgroundSecondsAfterLastResponse",
+                        spread(runs, m -> m.ingestBackground().get(clients).toMillis() / 1000.0));
+                level.set(
                         "serverCpuMsPerResource",
                         spread(
                                 runs,

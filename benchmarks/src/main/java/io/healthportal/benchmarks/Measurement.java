@@ -9,7 +9,9 @@ import java.util.Map;
  *
  * @param ingest by number of clients
  * @param entriesFoundForOnePatient what each query of the mix returned (first page) about one patient
- * @param ingestServerCpu CPU time the server JVM used during each ingest, by number of clients
+ * @param ingestServerCpu CPU time the server JVM used during each ingest and the background work it
+ *     left (audit records, index merges) until the server was quiet again, by number of clients
+ * @param ingestBackground how long that background work went on after the last response
  * @param mix by number of clients
  * @param mixServerCpu CPU time the server JVM used during each timed mix, by number of clients
  * @param ingestRssMaxKib the server's largest RSS while loading
@@ -22,6 +24,7 @@ record Measurement(
         Duration serverStart,
         Map<Integer, IngestLoad.Result> ingest,
         Map<Integer, Duration> ingestServerCpu,
+        Map<Integer, Duration> ingestBackground,
         Map<SearchQuery, Integer> entriesFoundForOnePatient,
         Map<Integer, SearchMix.Result> mix,
         Map<Integer, Duration> mixServerCpu,

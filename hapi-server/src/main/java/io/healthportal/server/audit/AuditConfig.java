@@ -3,15 +3,14 @@ package io.healthportal.server.audit;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import io.healthportal.server.authserver.PortalUsers;
 import io.healthportal.server.config.PortalProperties;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Meta;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -35,14 +34,18 @@ class AuditConfig {
 
     @Bean
     AuditTrail auditTrail(
-            IFhirSystemDao<Bundle, Meta> systemDao, DaoRegistry daos, AuditEvents events, FhirContext fhirContext) {
+            IHapiTransactionService transactions,
+            EntityManager entityManager,
+            DaoRegistry daos,
+            AuditEvents events,
+            FhirContext fhirContext) {
         // HAPI strips versions from stored references unless told otherwise per path; a versioned link
         // is no delete conflict, so audit never blocks a delete.
         Set<String> keepVersions =
                 new HashSet<>(fhirContext.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
         keepVersions.addAll(VERSIONED_REFERENCE_PATHS);
         fhirContext.getParserOptions().setDontStripVersionsFromReferencesAtPaths(keepVersions);
-        return new AuditTrail(systemDao, daos, events, Clock.systemUTC());
+        return new AuditTrail(transactions, entityManager, daos, events, Clock.systemUTC());
     }
 
     /** Request-facing: registered on the RestfulServer, beside the SMART enforcement. */

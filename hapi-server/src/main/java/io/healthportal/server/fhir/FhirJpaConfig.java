@@ -16,6 +16,7 @@ import io.healthportal.server.storage.FhirSchema;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -87,8 +88,14 @@ class FhirJpaConfig {
             FhirServerProperties fhir,
             JpaStorageSettings storageSettings,
             HibernateSettings hibernateSettings,
-            DataSource dataSource) {
-        return new StorageTuningReport(fhir.storageTuning(), storageSettings, hibernateSettings, dataSource);
+            DataSource dataSource,
+            ObjectProvider<OffsetPagedSearchInterceptor> offsetPagedSearches) {
+        return new StorageTuningReport(
+                fhir.storageTuning(),
+                storageSettings,
+                hibernateSettings,
+                dataSource,
+                offsetPagedSearches.getIfAvailable() != null);
     }
 
     @Primary

@@ -20,6 +20,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import io.healthportal.server.config.PortalProperties;
 import io.healthportal.server.security.FhirSecurityInterceptors;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -47,7 +48,8 @@ class FhirRestfulServerConfig {
             ISearchParamRegistry searchParamRegistry,
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
-            FhirSecurityInterceptors security) {
+            FhirSecurityInterceptors security,
+            ObjectProvider<OffsetPagedSearchInterceptor> offsetPagedSearches) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
@@ -69,6 +71,7 @@ class FhirRestfulServerConfig {
         server.registerInterceptor(new StaleVersionPreconditionInterceptor());
         server.registerInterceptor(new PortalCapabilitiesInterceptor());
         server.registerInterceptor(new EverythingSinceInterceptor());
+        offsetPagedSearches.ifAvailable(server::registerInterceptor);
         server.registerInterceptor(new ComponentCompositeInterceptor());
         server.registerInterceptor(new SearchPrefixInterceptor(fhirContext, Clock.systemUTC()));
         server.registerInterceptor(new OpenApiInterceptor());

@@ -40,6 +40,11 @@ class PortalStorageTuningConfig {
         return settings;
     }
 
+    @Bean
+    OffsetPagedSearchInterceptor offsetPagedSearches(FhirServerProperties fhir) {
+        return new OffsetPagedSearchInterceptor(fhir.defaultPageSize());
+    }
+
     /** application.yaml's {@code spring.jpa.properties}: JDBC batching, Hibernate Search on Lucene. */
     @Bean
     HibernateSettings hibernateSettings(JpaProperties jpa) {

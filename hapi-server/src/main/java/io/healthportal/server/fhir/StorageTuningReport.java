@@ -32,13 +32,16 @@ class StorageTuningReport implements ApplicationRunner {
     private final JpaStorageSettings storageSettings;
     private final HibernateSettings hibernateSettings;
     private final DataSource dataSource;
+    private final boolean offsetPagedSearches;
 
     StorageTuningReport(
             StorageTuning tuning,
             JpaStorageSettings storageSettings,
             HibernateSettings hibernateSettings,
-            DataSource dataSource) {
+            DataSource dataSource,
+            boolean offsetPagedSearches) {
         this.tuning = tuning;
+        this.offsetPagedSearches = offsetPagedSearches;
         this.storageSettings = storageSettings;
         this.hibernateSettings = hibernateSettings;
         this.dataSource = dataSource;
@@ -49,6 +52,12 @@ class StorageTuningReport implements ApplicationRunner {
         differences.addAll(StorageSettingsDiff.hibernate(
                 hibernateSettings.properties(), HapiStockStorageTuningConfig.HIBERNATE_PROPERTIES));
         hikari().ifPresent(pool -> differences.addAll(StorageSettingsDiff.hikari(pool)));
+        if (offsetPagedSearches) {
+            differences.add(new Difference(
+                    "search paging",
+                    "searches stored with their results (HFJ_SEARCH), pages by search id",
+                    "offset queries, nothing stored (OffsetPagedSearchInterceptor)"));
+        }
         return differences;
     }
 

@@ -69,19 +69,25 @@ class CategoryScopeInterceptor {
         if (request == null || !(request.getUserData().get(GRANT_KEY) instanceof SmartGrant grant)) {
             return; // the server's own work (demo data, the EHR simulator's patient search) is not an app's
         }
+        Map<String, Set<String>> limits = new HashMap<>();
+        for (String type : SmartScope.CATEGORY_TYPES) {
+            grant.categoryLimit(type)
+                    .filter(categories -> !categories.isEmpty())
+                    .ifPresent(categories -> limits.put(type, categories));
+        }
+        if (limits.isEmpty()) {
+            // Looking at a resource loads it; a search may match thousands, so only load when a limit applies.
+            return;
+        }
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
             if (resource == null) {
                 continue;
             }
-            String type = resource.fhirType();
-            if (!SmartScope.CATEGORY_TYPES.contains(type)) {
-                continue;
-            }
             // Only where a category scope reads the type: a type the grant does not reach at all is left to
             // SmartAuthorizationInterceptor, which refuses it with a 403.
-            Optional<Set<String>> limit = grant.categoryLimit(type).filter(categories -> !categories.isEmpty());
-            if (limit.isPresent() && categoriesOf(resource).stream().noneMatch(limit.get()::contains)) {
+            Set<String> limit = limits.get(resource.fhirType());
+            if (limit != null && categoriesOf(resource).stream().noneMatch(limit::contains)) {
                 details.setDontReturnResourceAtIndex(i);
             }
         }

@@ -29,12 +29,17 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.RiskAssessment;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Every search feature the README promises, each on data the test writes and with the hits named. */
 class SearchIT extends FhirApiTestBase {
 
     private static final String LOINC = "http://loinc.org";
     private static final String UCUM = "http://unitsofmeasure.org";
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void chainedSearchFindsObservationsByTheirPatientsName() {
@@ -129,6 +134,31 @@ class SearchIT extends FhirApiTestBase {
         List<String> seen =
                 pages.stream().flatMap(page -> matchIds(page).stream()).toList();
         assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+    }
+
+    @Test
+    void searchesPageByOffsetAndStoreNothingInTheDatabase() {
+        String family = unique("Offset");
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(typeAndId(create(patient(family))));
+        }
+        int storedSearches = storedSearches();
+
+        Bundle first = search("Patient?family=" + family + "&_count=2");
+        List<Bundle> pages = allPages(first);
+
+        assertThat(first.getLink(Bundle.LINK_NEXT).getUrl())
+                .contains("_offset=2")
+                .contains("_count=2");
+        assertThat(pages.stream().flatMap(page -> matchIds(page).stream()).toList())
+                .containsExactlyElementsOf(created);
+        assertThat(storedSearches()).isEqualTo(storedSearches);
+    }
+
+    /** HAPI's table of searches kept for paging by search id. */
+    private int storedSearches() {
+        return jdbc.queryForObject("select count(*) from hfj_search", Integer.class);
     }
 
     @Test
