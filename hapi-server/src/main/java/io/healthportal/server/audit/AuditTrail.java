@@ -33,9 +33,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Stores AuditEvents off the request thread: requests hand over what happened, one writer thread turns
  * it into AuditEvents and stores each batch in one database transaction through HAPI's DAO as a
- * system request, so audit writes are not themselves audited and bypass SMART enforcement (never over HTTP).
- * A batch is whatever arrived while the previous one was written, so an event is stored well within a
- * second; stopping the application (graceful shutdown) writes everything still queued first.
+ * system request, so audit writes are not themselves audited and bypass SMART enforcement (never over
+ * HTTP). A batch is whatever arrived while the previous one was written, so an event is stored well
+ * within a second; stopping the application (graceful shutdown) writes everything still queued first.
  *
  * <p>Every local reference an event stores is versioned ({@code Patient/1/_history/2}): HAPI does not
  * count versioned links as delete conflicts, so audit never stops a resource from being deleted. A
