@@ -43,14 +43,14 @@ record BenchmarkOptions(
     static final String USAGE = """
             Usage: ./benchmark [--quick] [--runs N] [--patients N] [--resources-per-patient N]
                                [--clients 1,2,4] [--warmup-seconds S] [--mix-seconds S]
-                               [--configurations portal,hapi-stock] [--heap 1g]
+                               [--configurations portal,hapi-stock] [--heap 768m]
                                [--postgres-url URL] [--postgres-user U] [--postgres-password P]
                                [--server-jar PATH] [--server-args "ARG ..."] [--output-dir DIR] [--seed N]
               --quick        smoke run: 1 run, 10 patients per client count, 15 s warm-up, 15 s mixes
               --server-args  extra hapi-server arguments for every configuration, to try a setting,
                              e.g. "--spring.datasource.hikari.maximum-pool-size=8"
             Defaults (full run): 3 runs, 150 patients x 300 resources per client count,
-            120 s warm-up, 60 s timed mix per client count, clients 1,2,4, heap 1g.
+            120 s warm-up, 60 s timed mix per client count, clients 1,2,4, heap 768m.
             PostgreSQL defaults to jdbc:postgresql://127.0.0.1:5432/postgres as postgres
             (or PORTAL_BENCHMARK_POSTGRES_URL, _USER, _PASSWORD).""";
 
@@ -66,7 +66,7 @@ record BenchmarkOptions(
                 Duration.ofSeconds(o.integer("warmup-seconds", quick ? 15 : 120)),
                 Duration.ofSeconds(o.integer("mix-seconds", quick ? 15 : 60)),
                 o.strings("configurations", List.of("portal", "hapi-stock")),
-                o.string("heap", "1g"),
+                o.string("heap", "768m"),
                 Path.of(o.string("server-jar", "hapi-server/target/hapi-server-0.1.0-SNAPSHOT.jar")),
                 o.words("server-args"),
                 o.string(

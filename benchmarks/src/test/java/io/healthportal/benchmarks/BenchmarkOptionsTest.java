@@ -18,7 +18,7 @@ class BenchmarkOptionsTest {
         assertThat(options.clientLevels()).containsExactly(1, 2, 4);
         assertThat(options.warmup()).isEqualTo(Duration.ofMinutes(2));
         assertThat(options.configurations()).containsExactly("portal", "hapi-stock");
-        assertThat(options.serverHeap()).isEqualTo("1g");
+        assertThat(options.serverHeap()).isEqualTo("768m");
     }
 
     @Test
