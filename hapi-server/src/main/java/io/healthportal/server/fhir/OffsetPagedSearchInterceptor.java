@@ -13,7 +13,6 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Runs a client's searches as offset queries. Stock HAPI stores each search and its matching ids in
@@ -104,13 +103,7 @@ public class OffsetPagedSearchInterceptor {
             bundle.setTotalElement(null);
         }
         if (page.count > 0 && page.matchesFound >= page.count && bundle.getLink(Bundle.LINK_NEXT) == null) {
-            String next = UriComponentsBuilder.fromUriString(
-                            bundle.getLink(Bundle.LINK_SELF).getUrl())
-                    .replaceQueryParam(Constants.PARAM_OFFSET, page.offset + page.count)
-                    .replaceQueryParam(Constants.PARAM_COUNT, page.count)
-                    .build(true)
-                    .toUriString();
-            bundle.addLink().setRelation(Bundle.LINK_NEXT).setUrl(next);
+            PagingLinks.addOffsetNext(bundle, page.offset + page.count, page.count);
         }
     }
 

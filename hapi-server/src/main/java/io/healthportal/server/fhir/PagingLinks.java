@@ -5,11 +5,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * HAPI's paging links ({@code ?_getpages=...}) do not repeat the search's parameters. An interceptor
- * that filters each page by a parameter HAPI does not honour carries that parameter into the links,
- * so that the next page is filtered alike.
+ * Edits to HAPI's paging links. HAPI's stored-search links ({@code ?_getpages=...}) do not repeat the
+ * search's parameters: an interceptor that filters each page by a parameter HAPI does not honour
+ * carries that parameter into them, so that the next page is filtered alike. An offset-paged search
+ * whose page HAPI wrongly took for the last gets its {@code next} link from its {@code self} link.
  */
 final class PagingLinks {
 
@@ -29,5 +31,16 @@ final class PagingLinks {
                 link.setUrl(url + (url.contains("?") ? query : "?" + query.substring(1)));
             }
         }
+    }
+
+    /** Adds a {@code next} link: the {@code self} link with {@code _offset} and {@code _count} replaced. */
+    static void addOffsetNext(Bundle bundle, int offset, int count) {
+        String next = UriComponentsBuilder.fromUriString(
+                        bundle.getLink(Bundle.LINK_SELF).getUrl())
+                .replaceQueryParam(Constants.PARAM_OFFSET, offset)
+                .replaceQueryParam(Constants.PARAM_COUNT, count)
+                .build(true)
+                .toUriString();
+        bundle.addLink().setRelation(Bundle.LINK_NEXT).setUrl(next);
     }
 }
